@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Zonal: a GIS and analytics batch engine for city and sector supervisors.
+/// Layers, bottom to top: C libraries → ZonalGeo/ZonalStore/ZonalIO (the only
+/// code that calls C) → ZonalCore (job, runner, tasks, reports) → one target
+/// per domain → the `zonal` CLI.
+let package = Package(
+    name: "Zonal",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "zonal", targets: ["zonal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CShapelib", pkgConfig: "shapelib", providers: [.apt(["libshp-dev"])]),
+        .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite",
+                       providers: [.apt(["libspatialite-dev", "libsqlite3-dev"])]),
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+
+        .target(name: "ZonalGeo", dependencies: ["CGEOS", "CPROJ"]),
+        .target(name: "ZonalStore", dependencies: ["CSpatiaLite", "ZonalGeo"]),
+        .target(name: "ZonalIO", dependencies: [
+            "CShapelib", "CXLSXWriter", "ZonalGeo",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(name: "ZonalCore", dependencies: [
+            "ZonalGeo", "ZonalStore", "ZonalIO",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "ZonalFences", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
+        .executableTarget(name: "zonal", dependencies: [
+            "ZonalCore", "ZonalFences",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ZonalGeoTests", dependencies: ["ZonalGeo"]),
+        .testTarget(name: "ZonalStoreTests", dependencies: ["ZonalStore", "ZonalGeo"]),
+        .testTarget(name: "ZonalIOTests", dependencies: ["ZonalIO", "ZonalGeo"]),
+        .testTarget(name: "ZonalCoreTests", dependencies: ["ZonalCore"]),
+        .testTarget(name: "ZonalFencesTests", dependencies: ["ZonalFences", "ZonalCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)

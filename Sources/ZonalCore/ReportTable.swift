@@ -1,0 +1,94 @@
+import Foundation
+import ZonalGeo
+import ZonalIO
+import ZonalStore
+
+public typealias ZonalGeoShape = Shape
+
+/// Reading and writing report tables in the store, with the contract's sort rule.
+public enum ReportTable {
+    /// Sorts by the key columns: numbers numerically, `*` first, empty last;
+    /// the remaining columns break ties so output never depends on input order.
+    public static func sorted(_ rows: [ReportRow], keys: Int) -> [ReportRow] {
+        rows.sorted { a, b in
+            let n = a.cells.count
+            for i in 0..<n {
+                let c = compare(a.cells[i], b.cells[i])
+                if c != 0 { return c < 0 }
+            }
+            return false
+        }
+    }
+
+    static func rank(_ c: Cell) -> Int {
+        switch c {
+        case .empty: return 2
+        case .text(let s) where s.isEmpty: return 2
+        case .text("*"): return 0
+        default: return 1
+        }
+    }
+
+    /// -1, 0, 1 in the contract's order.
+    public static func compare(_ a: Cell, _ b: Cell) -> Int {
+        let ra = rank(a), rb = rank(b)
+        if ra != rb { return ra < rb ? -1 : 1 }
+        switch (a, b) {
+        case (.integer(let x), .integer(let y)): return x == y ? 0 : (x < y ? -1 : 1)
+        case (.decimal(let x, _), .decimal(let y, _)): return x == y ? 0 : (x < y ? -1 : 1)
+        case (.integer(let x), .decimal(let y, _)): return Double(x) == y ? 0 : (Double(x) < y ? -1 : 1)
+        case (.decimal(let x, _), .integer(let y)): return x == Double(y) ? 0 : (x < Double(y) ? -1 : 1)
+        default:
+            let x = a.display, y = b.display
+            return x == y ? 0 : (x < y ? -1 : 1)
+        }
+    }
+
+    static func replace(_ spec: ReportSpec, rows: [ReportRow], in store: Store) throws {
+        let schema = spec.tableSchema
+        try store.ensure(schema)
+        try store.deleteRows(spec.name)
+        let ins = try store.inserter(schema)
+        for row in sorted(rows, keys: spec.sortKeyCount) {
+            try ins.insert(zip(row.cells, spec.columns).map { value($0, $1.kind) }, shape: row.shape)
+        }
+    }
+
+    static func value(_ cell: Cell, _ kind: ColumnKind) -> SQLValue {
+        switch cell {
+        case .empty: return .null
+        case .text(let s): return .text(s)
+        case .integer(let i): return .integer(i)
+        case .decimal(let d, let places):
+            // Stored rounded, so a SQL reader sees what the CSV shows.
+            return .real(Double(DecimalFormat.fixed(d, places: places)) ?? d)
+        case .bool(let b): return .integer(b ? 1 : 0)
+        }
+    }
+
+    /// Reads a report back in stored order, typed by its spec.
+    public static func read(_ spec: ReportSpec, from store: Store) throws -> [ReportRow] {
+        guard try store.db.tableExists(spec.name) else { return [] }
+        var cols = spec.columns.map { "\"\($0.name)\"" }
+        if spec.geometry != nil { cols.append("AsBinary(\(Store.geometryColumn))") }
+        let st = try store.db.prepare("SELECT \(cols.joined(separator: ", ")) FROM \"\(spec.name)\" ORDER BY fid")
+        var out: [ReportRow] = []
+        while try st.step() {
+            var cells: [Cell] = []
+            for (i, c) in spec.columns.enumerated() {
+                let v = st.column(i)
+                switch (c.kind, v) {
+                case (_, .null): cells.append(.empty)
+                case (.text, _): cells.append(.text(v.text ?? v.double.map { "\($0)" } ?? ""))
+                case (.integer, _): cells.append(v.int.map { .integer($0) } ?? .empty)
+                case (.decimal(let p), _): cells.append(v.double.map { .decimal($0, places: p) } ?? .empty)
+                case (.bool, _): cells.append(v.int.map { .bool($0 != 0) } ?? .empty)
+                }
+            }
+            var shape: Shape?
+            if spec.geometry != nil, case .blob(let b) = st.column(spec.columns.count) { shape = try? WKB.decode(b) }
+            out.append(ReportRow(cells, shape: shape))
+        }
+        return out
+    }
+}

@@ -1,0 +1,247 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Streams an RFC 4180 CSV file record by record.
+///
+/// City exports run to millions of rows, so the file is read in 1 MiB chunks and
+/// only the record being parsed (plus the rest of its chunk) is ever in memory.
+/// The reader is deliberately lenient about shape: a row with the wrong number
+/// of fields is returned as-is so the loader can reject it with a precise message
+/// instead of the whole file failing here.
+public final class CSVReader {
+    /// Chunk size for `fread`; large enough that syscalls are negligible, small
+    /// enough that memory stays flat whatever the file size.
+    static let chunkSize = 1 << 20
+
+    /// Column names, trimmed of surrounding spaces; set once in `init`.
+    public private(set) var header: [String]
+
+    private let file: UnsafeMutablePointer<FILE>
+    private let name: String
+    /// Bytes not yet parsed are `buffer[start..<end]`; the buffer only grows
+    /// beyond `chunkSize` when a single record is longer than a chunk.
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var eof = false
+    /// Physical line (1-based) of the byte at `start`.
+    private var line = 1
+    /// Reused for quoted fields so unescaping does not allocate per field.
+    private var scratch: [UInt8] = []
+
+    public init(path: String, displayName: String? = nil) throws {
+        let name = displayName ?? path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw InputError(file: name, reason: "file not found")
+        }
+        guard let file = fopen(path, "rb") else {
+            throw InputError(file: name, reason: "cannot be opened (\(String(cString: strerror(errno))))")
+        }
+        self.file = file
+        self.name = name
+        self.buffer = [UInt8](repeating: 0, count: CSVReader.chunkSize)
+        self.header = []
+        scratch.reserveCapacity(256)
+
+        try fill()
+        if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
+            start += 3
+        }
+        guard let first = try next() else {
+            throw InputError(file: name, reason: "is empty: a header row is expected")
+        }
+        self.header = first.values.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    deinit {
+        fclose(file)
+    }
+
+    /// The next non-empty record, or nil at end of file.
+    public func next() throws -> TableRow? {
+        while true {
+            let outcome = try buffer.withUnsafeBufferPointer { p in
+                try parseRecord(p, from: start, to: end)
+            }
+            switch outcome {
+            case .record(let values, let next, let startLine, let linesAfter):
+                start = next
+                line = linesAfter
+                return TableRow(line: startLine, values: values)
+            case .skipped(let next, let linesAfter):
+                start = next
+                line = linesAfter
+            case .endOfFile:
+                return nil
+            case .needMore:
+                try fill()
+            }
+        }
+    }
+
+    private enum Outcome {
+        case record([String], next: Int, startLine: Int, linesAfter: Int)
+        /// Empty lines consumed before any record; progress is kept so a file of
+        /// millions of blank lines never makes the buffer grow.
+        case skipped(next: Int, linesAfter: Int)
+        case endOfFile
+        /// The record runs past the buffered bytes; parse again after `fill()`.
+        case needMore
+    }
+
+    /// Moves the unparsed tail to the front and reads another chunk after it,
+    /// growing the buffer only if the tail already fills it.
+    private func fill() throws {
+        if eof { return }
+        let pending = end - start
+        if start > 0 {
+            if pending > 0 {
+                buffer.withUnsafeMutableBufferPointer { b in
+                    guard let base = b.baseAddress else { return }
+                    memmove(base, base + start, pending)
+                }
+            }
+            start = 0
+            end = pending
+        }
+        if buffer.count - end < CSVReader.chunkSize / 2 {
+            buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, CSVReader.chunkSize)))
+        }
+        let want = buffer.count - end
+        let got = buffer.withUnsafeMutableBufferPointer { b -> Int in
+            guard let base = b.baseAddress else { return 0 }
+            return fread(base + end, 1, want, file)
+        }
+        end += got
+        if got < want {
+            if ferror(file) != 0 {
+                throw InputError(file: name, line: line, reason: "could not be read to the end (\(String(cString: strerror(errno))))")
+            }
+            eof = true
+        }
+    }
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let comma = UInt8(ascii: ",")
+    private static let cr = UInt8(ascii: "\r")
+    private static let lf = UInt8(ascii: "\n")
+
+    /// Parses one record from `p[from..<to]`. Pure with respect to the reader's
+    /// state so that a record cut by the chunk boundary can simply be re-parsed.
+    private func parseRecord(_ p: UnsafeBufferPointer<UInt8>, from: Int, to e: Int) throws -> Outcome {
+        var i = from
+        var lines = line
+
+        // Skip completely empty lines (LF, CRLF or a lone CR).
+        while i < e {
+            let c = p[i]
+            if c == Self.lf {
+                i += 1; lines += 1
+            } else if c == Self.cr {
+                if i + 1 >= e && !eof { break }
+                i += (i + 1 < e && p[i + 1] == Self.lf) ? 2 : 1
+                lines += 1
+            } else {
+                break
+            }
+        }
+        if i >= e {
+            if eof { return .endOfFile }
+            return i == from ? .needMore : .skipped(next: i, linesAfter: lines)
+        }
+        if (p[i] == Self.cr) && !eof && i + 1 >= e {
+            return i == from ? .needMore : .skipped(next: i, linesAfter: lines)
+        }
+
+        let recordLine = lines
+        var values: [String] = []
+        values.reserveCapacity(header.count)
+
+        while true {
+            let fieldLine = lines
+            if i < e && p[i] == Self.quote {
+                i += 1
+                scratch.removeAll(keepingCapacity: true)
+                var segment = i
+                var closed = false
+                while !closed {
+                    guard i < e else {
+                        if eof {
+                            throw InputError(file: name, line: fieldLine,
+                                             reason: "has a quoted field that is never closed (a \" is missing; it starts on this line)")
+                        }
+                        return .needMore
+                    }
+                    let c = p[i]
+                    if c == Self.quote {
+                        if i + 1 >= e && !eof { return .needMore }
+                        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: p[segment..<i]))
+                        if i + 1 < e && p[i + 1] == Self.quote {
+                            scratch.append(Self.quote)
+                            i += 2
+                            segment = i
+                        } else {
+                            i += 1
+                            closed = true
+                        }
+                    } else if c == Self.lf {
+                        i += 1; lines += 1
+                    } else if c == Self.cr {
+                        if i + 1 >= e && !eof { return .needMore }
+                        if !(i + 1 < e && p[i + 1] == Self.lf) { lines += 1 }
+                        i += 1
+                    } else {
+                        i += 1
+                    }
+                }
+                // Lenient: text after the closing quote (`"ab"c`) is kept, as Excel does.
+                let tail = i
+                while i < e, p[i] != Self.comma, p[i] != Self.lf, p[i] != Self.cr { i += 1 }
+                if i >= e && !eof { return .needMore }
+                if i > tail { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: p[tail..<i])) }
+                let value = try scratch.withUnsafeBufferPointer { try decode($0, line: fieldLine) }
+                values.append(value)
+            } else {
+                let fieldStart = i
+                while i < e {
+                    let c = p[i]
+                    if c == Self.comma || c == Self.lf || c == Self.cr { break }
+                    i += 1
+                }
+                if i >= e && !eof { return .needMore }
+                values.append(try decode(UnsafeBufferPointer(rebasing: p[fieldStart..<i]), line: fieldLine))
+            }
+
+            // Delimiter after the field.
+            if i >= e {
+                return .record(values, next: i, startLine: recordLine, linesAfter: lines)
+            }
+            let c = p[i]
+            if c == Self.comma {
+                i += 1
+                continue
+            }
+            if c == Self.lf {
+                return .record(values, next: i + 1, startLine: recordLine, linesAfter: lines + 1)
+            }
+            // CR: needs one byte of lookahead to tell CRLF from a lone CR.
+            if i + 1 >= e && !eof { return .needMore }
+            let step = (i + 1 < e && p[i + 1] == Self.lf) ? 2 : 1
+            return .record(values, next: i + step, startLine: recordLine, linesAfter: lines + 1)
+        }
+    }
+
+    @inline(__always)
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> String {
+        if bytes.isEmpty { return "" }
+        guard let s = String(validating: bytes, as: UTF8.self) else {
+            throw InputError(file: name, line: line, reason: "is not valid UTF-8 text (save the file as UTF-8)")
+        }
+        return s
+    }
+}
