@@ -50,9 +50,9 @@ public struct LoadResult: Sendable {
 public final class LoadContext {
     public let store: Store
     public let job: Job
-    public let progress: Progress
+    public let progress: ProgressDisplay
     public let log: Log
-    init(store: Store, job: Job, progress: Progress, log: Log) {
+    init(store: Store, job: Job, progress: ProgressDisplay, log: Log) {
         self.store = store; self.job = job; self.progress = progress; self.log = log
     }
 }
@@ -60,11 +60,11 @@ public final class LoadContext {
 public final class TaskContext {
     public let store: Store
     public let job: Job
-    public let progress: Progress
+    public let progress: ProgressDisplay
     public let log: Log
     public let task: any ZonalTask
     public var warnings: [Warning] = []
-    init(store: Store, job: Job, progress: Progress, log: Log, task: any ZonalTask) {
+    init(store: Store, job: Job, progress: ProgressDisplay, log: Log, task: any ZonalTask) {
         self.store = store; self.job = job; self.progress = progress; self.log = log; self.task = task
     }
 

@@ -28,7 +28,7 @@ public let rejectsReport = ReportSpec("rejects", columns: [
 /// Export step: report tables in the store → CSV (always), XLSX, GeoJSON, Shapefile, HTML.
 enum Exporter {
     static func export(job: Job, tasks: [any ZonalTask], store: Store, summary: () -> JSONValue,
-                       progress: Progress) throws -> [String] {
+                       progress: ProgressDisplay) throws -> [String] {
         let out = job.outURL
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         var written: [String] = []

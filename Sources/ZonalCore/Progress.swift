@@ -28,14 +28,14 @@ public final class Log: @unchecked Sendable {
                                      ("message", .string(message))] + fields).serialized(pretty: false)
         }
         lock.lock(); defer { lock.unlock() }
-        Progress.clearLine()
+        ProgressDisplay.clearLine()
         FileHandle.standardError.write((line + "\n").data(using: .utf8)!)
     }
 }
 
 /// A progress line on a terminal: step, rows done, rows/s and ETA. Silent
 /// when stderr is not a terminal or with --quiet, so logs stay clean.
-public final class Progress: @unchecked Sendable {
+public final class ProgressDisplay: @unchecked Sendable {
     public let enabled: Bool
     private var label = ""
     private var total: Int?

@@ -70,7 +70,7 @@ public final class Runner {
         let tasks = job.tasks.compactMap(registry.task(named:))
         let needed = Set(tasks.flatMap { $0.inputs + $0.optionalInputs })
         let loadKeys = job.inputOrder.filter(needed.contains)
-        let progress = Progress(enabled: !options.quiet && Progress.terminalAttached())
+        let progress = ProgressDisplay(enabled: !options.quiet && ProgressDisplay.terminalAttached())
 
         var steps = loadKeys.map { StepRecord(name: "load \($0)", kind: "load") }
             + tasks.map { StepRecord(name: $0.name, kind: "task") }

@@ -181,7 +181,12 @@ fileprivate func localName(_ qualified: String) -> Substring {
     return Substring(qualified)
 }
 
-fileprivate class XLSXXMLParser: NSObject, XMLParserDelegate {
+/// Runs a SAX parse. Each delegate class conforms to `XMLParserDelegate`
+/// itself: on Linux the protocol's default implementations would shadow
+/// methods declared only in a subclass of a conforming base class.
+fileprivate protocol XLSXXMLDelegate: XMLParserDelegate {}
+
+extension XLSXXMLDelegate {
     func parse(_ data: Data) -> Bool {
         let parser = XMLParser(data: data)
         parser.delegate = self
@@ -191,7 +196,7 @@ fileprivate class XLSXXMLParser: NSObject, XMLParserDelegate {
     }
 }
 
-fileprivate final class WorkbookParser: XLSXXMLParser {
+fileprivate final class WorkbookParser: NSObject, XLSXXMLDelegate {
     var firstSheet: (name: String, relationID: String)?
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
@@ -202,7 +207,7 @@ fileprivate final class WorkbookParser: XLSXXMLParser {
     }
 }
 
-fileprivate final class RelationshipsParser: XLSXXMLParser {
+fileprivate final class RelationshipsParser: NSObject, XLSXXMLDelegate {
     var relations: [String: XLSXRelation] = [:]
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
@@ -215,7 +220,7 @@ fileprivate final class RelationshipsParser: XLSXXMLParser {
 
 /// Collects <si> entries; text is the concatenation of every <t> in the item
 /// (plain or rich-text runs) except phonetic guides (<rPh>), which Excel hides.
-fileprivate final class SharedStringsParser: XLSXXMLParser {
+fileprivate final class SharedStringsParser: NSObject, XLSXXMLDelegate {
     var strings: [String] = []
     private var current = ""
     private var inItem = false
@@ -247,7 +252,7 @@ fileprivate final class SharedStringsParser: XLSXXMLParser {
     }
 }
 
-fileprivate final class SheetParser: XLSXXMLParser {
+fileprivate final class SheetParser: NSObject, XLSXXMLDelegate {
     struct Row { var line: Int; var values: [String] }
 
     let sharedStrings: [String]
@@ -268,6 +273,7 @@ fileprivate final class SheetParser: XLSXXMLParser {
 
     init(sharedStrings: [String]) {
         self.sharedStrings = sharedStrings
+        super.init()
     }
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,

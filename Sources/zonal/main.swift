@@ -1,1 +1,75 @@
-print("zonal")
+import ArgumentParser
+import Foundation
+import ZonalCore
+import ZonalFences
+
+/// Every domain registers here, once; `zonal tasks`, the job parser and the
+/// runner all read this one list.
+let registry = Registry(modules: [FencesModule.module])
+
+struct Zonal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zonal",
+        abstract: "Zonal: GIS and analytics batch jobs for city and sector supervisors.",
+        discussion: "Exit status: 0 success (warnings allowed); 1 the run failed (the store keeps its state from before the run); 2 bad command line or job file.",
+        version: zonalVersion,
+        subcommands: [Run.self, Validate.self, Inspect.self, Tasks.self])
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a job: load inputs, run tasks, write reports.")
+    @Argument(help: "The job file (YAML).") var job: String
+    @Option(help: "Store path (default: the job's `store`, else <out>/zonal.sqlite).") var store: String?
+    @Option(help: "Output folder (default: the job's `out`).") var out: String?
+    @Option(help: "Run only these tasks of the job, comma-separated.") var only: String?
+    @Flag(help: "No progress and no info messages; errors still go to stderr.") var quiet = false
+    @Option(help: "Log format on stderr: text or json.") var logFormat: String = "text"
+    @Option(help: "Seconds to wait for another run holding the store (default 0).") var wait: Double = 0
+
+    func validate() throws {
+        guard Log.Format(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format '\(logFormat)' must be one of text, json")
+        }
+    }
+
+    func run() throws {
+        var o = RunOptions(jobPath: job)
+        o.store = store
+        o.out = out
+        o.only = only?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        o.quiet = quiet
+        o.logFormat = Log.Format(rawValue: logFormat) ?? .text
+        o.waitSeconds = wait
+        let outcome = Runner(registry: registry).run(o)
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check the job file and every input; runs nothing, writes nothing.")
+    @Argument(help: "The job file (YAML).") var job: String
+
+    func run() throws {
+        let code = Validator(registry: registry).validate(jobPath: job)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Describe a Shapefile, CSV, XLSX or GeoJSON file: CRS, encoding, fields, rows, extent.")
+    @Argument(help: "The file to inspect.") var path: String
+
+    func run() throws {
+        do { print(try Inspector.describe(path: path), terminator: "") } catch {
+            FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Tasks: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List tasks, their inputs, parameters and reports.")
+    func run() throws { print(TaskCatalog.text(registry), terminator: "") }
+}
+
+Zonal.main()

@@ -1,0 +1,199 @@
+import Foundation
+import ZonalCore
+import ZonalGeo
+import ZonalIO
+import ZonalStore
+
+/// Loads a fence folder (seed 002 §5): MANAGEMENT / PARKING / NOPARKING
+/// Shapefiles in any case, each with an optional Appendix A table
+/// (`.xlsx` first sheet or `.csv`). Geometry is transformed to EPSG:4490.
+public struct FenceLoader: DatasetLoader {
+    public init() {}
+
+    public func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
+        let dir = input.url
+        let written = input.written
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
+            throw InputError(file: written, reason: "is not a folder; the fences input is a folder holding MANAGEMENT.shp, PARKING.shp and NOPARKING.shp")
+        }
+        func find(_ stem: String, _ ext: String) -> String? {
+            names.sorted().first { ($0 as NSString).deletingPathExtension.uppercased() == stem && ($0 as NSString).pathExtension.lowercased() == ext }
+        }
+        let store = ctx.store
+        for t in [FenceTables.layers, FenceTables.features, FenceTables.attributes] { try store.ensure(t) }
+        var replaced = 0
+        for t in [FenceTables.layers.name, FenceTables.features.name, FenceTables.attributes.name] {
+            replaced += try store.deleteRows(t, where: "dataset = ?", [.text(input.key)])
+        }
+        let layerIns = try store.inserter(FenceTables.layers)
+        let featIns = try store.inserter(FenceTables.features)
+        let attrIns = try store.inserter(FenceTables.attributes)
+        var files: [LoadedFile] = []
+        var rejects: [Reject] = []
+        var warnings: [Warning] = []
+        var total = 0
+        var foundAny = false
+
+        for layer in FenceLayer.allCases {
+            guard let shpName = find(layer.rawValue, "shp") else { continue }
+            foundAny = true
+            let shown = "\(written)/\(shpName)"
+            let reader = try ShapefileReader(path: dir.appendingPathComponent(shpName).path, displayName: shown)
+            let dbfShown = "\(written)/\((shpName as NSString).deletingPathExtension).dbf"
+            guard reader.shapeTypeName == "Polygon" || reader.count == 0 else {
+                throw InputError(file: shown, reason: "is a \(reader.shapeTypeName) layer; \(layer.rawValue) must be polygons")
+            }
+            guard reader.fields.contains(where: { $0.name.uppercased() == "CODE" }) else {
+                throw InputError(file: dbfShown, field: "CODE",
+                                 reason: "has no CODE field (编码); its fields are \(reader.fields.map(\.name).joined(separator: ", "))")
+            }
+            // CRS: .prj, else params.assume_crs, else stop (contract §7).
+            let transform: TransformToCGCS2000
+            if let prj = reader.prjText {
+                do { transform = try TransformToCGCS2000(definition: prj) } catch {
+                    throw InputError(file: "\(written)/\((shpName as NSString).deletingPathExtension).prj", reason: "\(error)")
+                }
+            } else if let assumed = ctx.job.params.string("assume_crs") {
+                transform = try TransformToCGCS2000(definition: assumed)
+            } else {
+                throw InputError(file: shown, reason: "has no .prj file, so its coordinate system is unknown; add the .prj, or set params.assume_crs (e.g. EPSG:4490) in the job")
+            }
+            let crs = transform.source
+            let isNative = crs.isCGCS2000Geographic
+            if !isNative {
+                warnings.append(Warning(file: shown, reason: "coordinate system is \(crs.label), not CGCS2000 geographic (EPSG:4490); transformed with PROJ"))
+            }
+            ctx.progress.start("load \(layer.rawValue)", total: reader.count)
+            var layerRejects = 0
+            for i in 0..<reader.count {
+                let f = try reader.feature(i)
+                ctx.progress.advance()
+                let code = f.attributes["CODE"] ?? ""
+                if code.isEmpty {
+                    rejects.append(Reject(file: dbfShown, line: f.record, field: "CODE", reason: "is empty; every fence needs its code (编码)"))
+                    layerRejects += 1
+                    continue
+                }
+                guard let shape = f.shape, !shape.polygons.isEmpty else {
+                    rejects.append(Reject(file: shown, line: f.record, field: "geometry", reason: "feature \(code) has no polygon (null shape)"))
+                    layerRejects += 1
+                    continue
+                }
+                let polys = isNative ? shape.polygons : try transform(shape.polygons)
+                try featIns.insert([.text(input.key), .text(layer.rawValue), .integer(Int64(f.record)), .text(code),
+                                    f.attributes["NAME"].map { .text($0) } ?? .null,
+                                    f.attributes["COORDS"].map { .text($0) } ?? .null], shape: .multiPolygon(polys))
+                total += 1
+            }
+            ctx.progress.finish()
+            files.append(LoadedFile(written: shown, url: dir.appendingPathComponent(shpName), dataRows: reader.count, rejects: layerRejects,
+                                    encoding: reader.encoding.rawValue, crs: crs.label))
+
+            // Appendix A attribute table.
+            var attrShown: String?
+            if let tableName = find(layer.rawValue, "xlsx") ?? find(layer.rawValue, "csv") {
+                let tShown = "\(written)/\(tableName)"
+                attrShown = tShown
+                let url = dir.appendingPathComponent(tableName)
+                let (header, rows): ([String], [TableRow])
+                if tableName.lowercased().hasSuffix(".xlsx") {
+                    let x = try XLSXReader(path: url.path, displayName: tShown)
+                    (header, rows) = (x.header, x.rows)
+                } else {
+                    let c = try CSVReader(path: url.path, displayName: tShown)
+                    var all: [TableRow] = []
+                    while let r = try c.next() { all.append(r) }
+                    (header, rows) = (c.header, all)
+                }
+                var index: [String: Int] = [:]
+                for (i, h) in header.enumerated() {
+                    if let col = FenceTables.attributeHeaders[h.trimmingCharacters(in: .whitespaces)], index[col] == nil { index[col] = i }
+                }
+                guard let codeCol = index["code"] else {
+                    throw InputError(file: tShown, line: 1, field: "编码", reason: "the header has no 编码 column (Appendix A); it has \(header.joined(separator: " "))")
+                }
+                var tableRejects = 0
+                for r in rows {
+                    func v(_ col: String) -> SQLValue {
+                        guard let i = index[col], i < r.values.count else { return .null }
+                        let s = r.values[i].trimmingCharacters(in: .whitespaces)
+                        return s.isEmpty ? .null : .text(s)
+                    }
+                    let code = codeCol < r.values.count ? r.values[codeCol].trimmingCharacters(in: .whitespaces) : ""
+                    if code.isEmpty {
+                        rejects.append(Reject(file: tShown, line: r.line, field: "编码", reason: "is empty; each row must name its fence code"))
+                        tableRejects += 1
+                        continue
+                    }
+                    try attrIns.insert([.text(input.key), .text(layer.rawValue), .text(tShown), .integer(Int64(r.line)), .text(code),
+                                        v("name"), v("area"), v("capacity"), v("position"), v("land_use"), v("nature"),
+                                        v("reason"), v("management_code")])
+                }
+                files.append(LoadedFile(written: tShown, url: url, dataRows: rows.count, rejects: tableRejects, encoding: "UTF-8"))
+            }
+            try layerIns.insert([.text(input.key), .text(layer.rawValue), .text(shown), .integer(Int64(reader.count)),
+                                 .text(reader.encoding.rawValue), .text(reader.encodingDecidedBy), .text(crs.label),
+                                 crs.epsg.map { .integer(Int64($0)) } ?? .null, .text(crs.decidedBy),
+                                 .integer(isNative ? 0 : 1), attrShown.map { .text($0) } ?? .null])
+        }
+        guard foundAny else {
+            throw InputError(file: written, reason: "holds none of MANAGEMENT.shp, PARKING.shp, NOPARKING.shp")
+        }
+        return LoadResult(rows: total, replacedRows: replaced, files: files, rejects: rejects, warnings: warnings)
+    }
+}
+
+/// Loads GB/T 2260 district polygons (GeoJSON or Shapefile) with a 6-digit
+/// `adcode` (or `code`) and a `name`.
+public struct DistrictLoader: DatasetLoader {
+    public init() {}
+
+    public func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
+        let store = ctx.store
+        try store.ensure(FenceTables.districts)
+        let replaced = try store.deleteRows(FenceTables.districts.name, where: "dataset = ?", [.text(input.key)])
+        let ins = try store.inserter(FenceTables.districts)
+        var features: [(line: Int, props: [String: String], shape: Shape?)] = []
+        var encoding: String?, crsLabel = "EPSG:4490 (GeoJSON lon/lat)"
+        if input.url.pathExtension.lowercased() == "shp" {
+            let r = try ShapefileReader(path: input.url.path, displayName: input.written)
+            encoding = r.encoding.rawValue
+            var transform: TransformToCGCS2000?
+            if let prj = r.prjText {
+                let t = try TransformToCGCS2000(definition: prj)
+                crsLabel = t.source.label
+                if !t.source.isCGCS2000Geographic { transform = t }
+            }
+            for i in 0..<r.count {
+                let f = try r.feature(i)
+                var shape = f.shape
+                if let t = transform, let s = shape { shape = .multiPolygon(try t(s.polygons)) }
+                features.append((f.record, f.attributes.reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value }, shape))
+            }
+        } else {
+            for f in try GeoJSONReader.read(path: input.url.path, displayName: input.written) {
+                features.append((f.index, f.properties.reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value }, f.shape))
+            }
+        }
+        var rejects: [Reject] = []
+        var rows = 0
+        for f in features {
+            let code = f.props["adcode"] ?? f.props["code"] ?? ""
+            guard code.count == 6, code.allSatisfy(\.isASCII), Int(code) != nil else {
+                rejects.append(Reject(file: input.written, line: f.line, field: "adcode",
+                                      reason: code.isEmpty ? "is missing; each district needs its 6-digit GB/T 2260 code" : "'\(code)' is not a 6-digit GB/T 2260 code"))
+                continue
+            }
+            guard let s = f.shape, !s.polygons.isEmpty else {
+                rejects.append(Reject(file: input.written, line: f.line, field: "geometry", reason: "district \(code) has no polygon"))
+                continue
+            }
+            try ins.insert([.text(input.key), .text(code), f.props["name"].map { .text($0) } ?? .null], shape: s)
+            rows += 1
+        }
+        return LoadResult(rows: rows, replacedRows: replaced,
+                          files: [LoadedFile(written: input.written, url: input.url, dataRows: features.count, rejects: rejects.count,
+                                             encoding: encoding, crs: crsLabel)],
+                          rejects: rejects)
+    }
+}
