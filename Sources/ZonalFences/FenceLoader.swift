@@ -119,6 +119,12 @@ public struct FenceLoader: DatasetLoader {
                         let s = r.values[i].trimmingCharacters(in: .whitespaces)
                         return s.isEmpty ? .null : .text(s)
                     }
+                    if r.values.count != header.count {
+                        rejects.append(Reject(file: tShown, line: r.line, field: nil,
+                                              reason: "has \(r.values.count) fields but the header has \(header.count); check for stray commas or quotes"))
+                        tableRejects += 1
+                        continue
+                    }
                     let code = codeCol < r.values.count ? r.values[codeCol].trimmingCharacters(in: .whitespaces) : ""
                     if code.isEmpty {
                         rejects.append(Reject(file: tShown, line: r.line, field: "编码", reason: "is empty; each row must name its fence code"))

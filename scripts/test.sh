@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Sets up and runs every test (unit, bad input, end to end through the CLI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift build --product zonal
+swift test "$@"
