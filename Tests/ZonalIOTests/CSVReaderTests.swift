@@ -1,0 +1,159 @@
+import Foundation
+import XCTest
+@testable import ZonalIO
+
+final class CSVReaderTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("zonal-csvreader-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    private func file(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    private func file(_ name: String, _ text: String) throws -> String {
+        try file(name, Array(text.utf8))
+    }
+
+    private func readAll(_ reader: CSVReader) throws -> [TableRow] {
+        var rows: [TableRow] = []
+        while let row = try reader.next() { rows.append(row) }
+        return rows
+    }
+
+    func testQuotedCommaAndEmbeddedNewlineKeepLineNumbers() throws {
+        let path = try file("a.csv", "id,note\n1,\"a, b\nsecond line\"\n2,plain\n")
+        let reader = try CSVReader(path: path)
+        XCTAssertEqual(reader.header, ["id", "note"])
+        XCTAssertEqual(try readAll(reader), [
+            TableRow(line: 2, values: ["1", "a, b\nsecond line"]),
+            TableRow(line: 4, values: ["2", "plain"]),
+        ])
+    }
+
+    func testDoubledQuotes() throws {
+        let path = try file("q.csv", "name\n\"say \"\"hi\"\"\"\n\"\"\"\"\n\"\"\n")
+        let rows = try readAll(CSVReader(path: path))
+        XCTAssertEqual(rows.map(\.values), [["say \"hi\""], ["\""], [""]])
+    }
+
+    func testBOMIsStrippedAndHeaderTrimmed() throws {
+        let path = try file("bom.csv", [0xEF, 0xBB, 0xBF] + Array(" 区县 , code\n东城,110101\n".utf8))
+        let reader = try CSVReader(path: path)
+        XCTAssertEqual(reader.header, ["区县", "code"])
+        XCTAssertEqual(try readAll(reader), [TableRow(line: 2, values: ["东城", "110101"])])
+    }
+
+    func testCRLFAndEmptyLinesSkipped() throws {
+        let path = try file("crlf.csv", "a,b\r\n\r\n1,2\r\n\n\n3,\"x\r\ny\"\r\n4,\r\n")
+        let rows = try readAll(CSVReader(path: path))
+        XCTAssertEqual(rows, [
+            TableRow(line: 3, values: ["1", "2"]),
+            TableRow(line: 6, values: ["3", "x\r\ny"]),
+            TableRow(line: 8, values: ["4", ""]),
+        ])
+    }
+
+    func testWrongFieldCountIsReturnedNotThrown() throws {
+        let path = try file("w.csv", "a,b\n1\n1,2,3")
+        let rows = try readAll(CSVReader(path: path))
+        XCTAssertEqual(rows, [TableRow(line: 2, values: ["1"]), TableRow(line: 3, values: ["1", "2", "3"])])
+    }
+
+    func testInvalidUTF8NamesFileAndLine() throws {
+        // 0xC4 0xE3 is "你" in GBK: the classic "saved from Excel as ANSI" file.
+        let path = try file("gbk.csv", Array("a,b\n1,2\n3,".utf8) + [0xC4, 0xE3] + Array("\n".utf8))
+        let reader = try CSVReader(path: path, displayName: "points.csv")
+        XCTAssertEqual(try reader.next(), TableRow(line: 2, values: ["1", "2"]))
+        XCTAssertThrowsError(try reader.next()) { error in
+            XCTAssertEqual(error as? InputError,
+                           InputError(file: "points.csv", line: 3, reason: "is not valid UTF-8 text (save the file as UTF-8)"))
+            XCTAssertEqual("\(error)", "points.csv line 3: is not valid UTF-8 text (save the file as UTF-8)")
+        }
+    }
+
+    func testUnterminatedQuoteReportsLineWhereFieldStarted() throws {
+        let path = try file("u.csv", "a,b\n1,2\n3,\"never\nclosed\n4,5\n")
+        let reader = try CSVReader(path: path, displayName: "u.csv")
+        XCTAssertEqual(try reader.next()?.line, 2)
+        XCTAssertThrowsError(try reader.next()) { error in
+            let e = error as? InputError
+            XCTAssertEqual(e?.file, "u.csv")
+            XCTAssertEqual(e?.line, 3)
+        }
+    }
+
+    func testMissingAndEmptyFiles() throws {
+        let missing = dir.appendingPathComponent("nope.csv").path
+        XCTAssertThrowsError(try CSVReader(path: missing, displayName: "nope.csv")) { error in
+            XCTAssertEqual(error as? InputError, InputError(file: "nope.csv", reason: "file not found"))
+        }
+        for (name, bytes) in [("empty.csv", [UInt8]()), ("bomonly.csv", [0xEF, 0xBB, 0xBF, 0x0A])] {
+            let path = try file(name, bytes)
+            XCTAssertThrowsError(try CSVReader(path: path, displayName: name)) { error in
+                XCTAssertEqual(error as? InputError, InputError(file: name, reason: "is empty: a header row is expected"))
+            }
+        }
+    }
+
+    func testNoTrailingNewlineAndTrailingEmptyField() throws {
+        let path = try file("t.csv", "a,b\n1,")
+        XCTAssertEqual(try readAll(CSVReader(path: path)), [TableRow(line: 2, values: ["1", ""])])
+    }
+
+    /// ~3 MB, three chunks: row count and the exact last row prove no record is
+    /// lost or duplicated at chunk boundaries.
+    func testFileLargerThanChunk() throws {
+        var text = "id,name,value\n"
+        let count = 100_000
+        for i in 1...count { text += "\(i),name-\(i),\(i * 7)\n" }
+        XCTAssertGreaterThan(text.utf8.count, 2 * CSVReader.chunkSize)
+        let reader = try CSVReader(path: try file("big.csv", text))
+        var n = 0
+        var last: TableRow?
+        while let row = try reader.next() {
+            n += 1
+            XCTAssertEqual(row.values.count, 3)
+            last = row
+        }
+        XCTAssertEqual(n, count)
+        XCTAssertEqual(last, TableRow(line: 100_001, values: ["100000", "name-100000", "700000"]))
+    }
+
+    /// A quoted multi-line field straddling the first 1 MiB boundary, with a
+    /// multibyte character split across it.
+    func testFieldSpanningChunkBoundary() throws {
+        var bytes = Array("k,v\n".utf8)
+        let filler = CSVReader.chunkSize - bytes.count - 7
+        bytes += Array("pad,".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: filler - 5) + [0x0A]
+        // Row 3 starts 7 bytes before the boundary, so "前" (3 bytes) straddles it.
+        XCTAssertEqual(bytes.count, CSVReader.chunkSize - 7)
+        bytes += Array("edge,\"前\n\"\"后\"\"\"\n".utf8)
+        bytes += Array("last,1\n".utf8)
+        let rows = try readAll(CSVReader(path: try file("edge.csv", bytes)))
+        XCTAssertEqual(rows.count, 3)
+        XCTAssertEqual(rows[0].values[1].count, filler - 5)
+        XCTAssertEqual(rows[1], TableRow(line: 3, values: ["edge", "前\n\"后\""]))
+        XCTAssertEqual(rows[2], TableRow(line: 5, values: ["last", "1"]))
+    }
+
+    /// A single record longer than a chunk forces the buffer to grow.
+    func testRecordLongerThanChunk() throws {
+        let long = String(repeating: "y", count: CSVReader.chunkSize * 2 + 3)
+        let path = try file("long.csv", "a,b\n\"\(long)\",z\n")
+        let rows = try readAll(CSVReader(path: path))
+        XCTAssertEqual(rows.count, 1)
+        XCTAssertEqual(rows[0].values[0].utf8.count, long.utf8.count)
+        XCTAssertEqual(rows[0].values[1], "z")
+    }
+}
