@@ -64,9 +64,13 @@ public enum SVGMap {
     /// drawn at least 2 px wide so a 10 m parking area stays visible city-wide.
     public static func render(_ features: [MapFeature], background: [MapFeature] = [], legend: [LegendEntry],
                               width: Double = 900, height: Double = 640) -> String {
-        let all = background + features
-        guard var env = all.compactMap({ $0.shape.envelope }).first else { return "<p class=\"note\">Nothing to draw.</p>" }
-        for f in all { if let e = f.shape.envelope { env = env.union(e) } }
+        // The view fits the features; background (district boundaries) is drawn
+        // only where it falls inside, so a few streets don't shrink to a dot.
+        let framing = features.isEmpty ? background : features
+        guard var env = framing.compactMap({ $0.shape.envelope }).first else { return "<p class=\"note\">Nothing to draw.</p>" }
+        for f in framing { if let e = f.shape.envelope { env = env.union(e) } }
+        let mx = (env.maxX - env.minX) * 0.04, my = (env.maxY - env.minY) * 0.04
+        env = Envelope(minX: env.minX - mx, minY: env.minY - my, maxX: env.maxX + mx, maxY: env.maxY + my)
         let k = cos((env.minY + env.maxY) / 2 * .pi / 180)
         let w = max((env.maxX - env.minX) * k, 1e-9), hgt = max(env.maxY - env.minY, 1e-9)
         let pad = 12.0
@@ -116,7 +120,7 @@ public enum BarChart {
     /// Horizontal bars with labels and values.
     public static func render(_ bars: [(label: String, value: Double, color: String)], unit: String = "") -> String {
         guard let maxV = bars.map(\.value).max(), maxV > 0 else { return "<p class=\"note\">No data.</p>" }
-        let rowH = 24.0, labelW = 200.0, barW = 520.0
+        let rowH = 24.0, labelW = 280.0, barW = 480.0
         let height = Double(bars.count) * rowH + 8
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(labelW + barW + 80)) \(Int(height))\" class=\"chart\" role=\"img\">"
         for (i, b) in bars.enumerated() {

@@ -61,6 +61,7 @@ public struct XLSXReader {
             // Some generators omit the rels file; Excel's default layout is a safe guess.
             sheetPath = "xl/worksheets/sheet1.xml"
         }
+        var tt = Date()
         guard let sheetXML = try entryData(sheetPath) else {
             throw notWorkbook("the sheet \"\(sheet.name)\" (\(sheetPath)) is missing")
         }
@@ -74,6 +75,7 @@ public struct XLSXReader {
             sharedStrings = parser.strings
         }
 
+        print("PERF extract", Date().timeIntervalSince(tt)); tt = Date()
         let sheetParser = SheetParser(sharedStrings: sharedStrings)
         guard sheetParser.parse(sheetXML) else {
             if let failure = sheetParser.failure {
@@ -82,6 +84,7 @@ public struct XLSXReader {
             throw notWorkbook("\(sheetPath) is not valid XML")
         }
 
+        print("PERF parse", Date().timeIntervalSince(tt)); tt = Date()
         var header: [String] = []
         var rows: [TableRow] = []
         var haveHeader = false
@@ -138,7 +141,13 @@ public struct XLSXReader {
     /// The text a person would have typed for a stored number: the shortest
     /// digits that round-trip, never in exponent form, integers without ".0".
     public static func numberText(_ raw: String) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimmedASCII(raw)
+        // Fast path for the common case, plain integers as Excel stores them.
+        let u = trimmed.utf8
+        if let first = u.first, u.count <= 15, first != UInt8(ascii: "0") || u.count == 1,
+           u.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return String(trimmed)
+        }
         guard let value = Double(trimmed), value.isFinite else { return raw }
         if value == 0 { return "0" }
         if value == value.rounded(), abs(value) < 9.0e18 { return String(Int64(value)) }
@@ -177,8 +186,19 @@ fileprivate struct XLSXRelation {
 /// Element and attribute names without their namespace prefix, because
 /// generators differ ("sheet" vs "x:sheet").
 fileprivate func localName(_ qualified: String) -> Substring {
-    if let colon = qualified.lastIndex(of: ":") { return qualified[qualified.index(after: colon)...] }
-    return Substring(qualified)
+    guard qualified.utf8.contains(UInt8(ascii: ":")), let colon = qualified.lastIndex(of: ":") else {
+        return Substring(qualified)
+    }
+    return qualified[qualified.index(after: colon)...]
+}
+
+/// Trims ASCII spaces without the cost of Foundation's CharacterSet, which
+/// dominated parse time on large sheets.
+fileprivate func trimmedASCII(_ text: String) -> Substring {
+    var s = Substring(text)
+    while let first = s.utf8.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D { s = s.dropFirst() }
+    while let last = s.utf8.last, last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D { s = s.dropLast() }
+    return s
 }
 
 /// Runs a SAX parse. Each delegate class conforms to `XMLParserDelegate`
@@ -188,7 +208,10 @@ fileprivate protocol XLSXXMLDelegate: XMLParserDelegate {}
 
 extension XLSXXMLDelegate {
     func parse(_ data: Data) -> Bool {
-        let parser = XMLParser(data: data)
+        // Streamed on purpose: swift-corelibs-foundation's XMLParser(data:)
+        // reports a spurious error at the end of documents over ~10 MB,
+        // i.e. any sheet with a few hundred thousand cells.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.delegate = self
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
@@ -310,14 +333,14 @@ fileprivate final class SheetParser: NSObject, XLSXXMLDelegate {
             case "s" where text.isEmpty:
                 value = ""
             case "s":
-                guard let index = Int(text.trimmingCharacters(in: .whitespaces)),
+                guard let index = Int(trimmedASCII(text)),
                       sharedStrings.indices.contains(index) else {
                     failure = (rowNumber, "is not an .xlsx workbook (cell \(cellRef) points at a missing shared string); open it in Excel and save as .xlsx")
                     parser.abortParsing()
                     return
                 }
                 value = sharedStrings[index]
-            case "b": value = text.trimmingCharacters(in: .whitespaces) == "1" ? "true" : "false"
+            case "b": value = trimmedASCII(text) == "1" ? "true" : "false"
             case "n": value = text.isEmpty ? "" : XLSXReader.numberText(text)
             default: value = text   // inlineStr, str (formula text), e (#N/A), d (ISO date)
             }
