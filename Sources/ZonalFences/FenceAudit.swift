@@ -252,18 +252,19 @@ struct FenceAuditor {
 
     /// COORDS (§5.3.3): `X1,Y1|X2,Y2|…`, 8 decimals, vertex i matching geometry vertex i within 0.01 m.
     func coordsProblem(_ text: String, _ shape: Shape) -> String? {
-        let pairs = text.split(separator: "|", omittingEmptySubsequences: false)
         var pts: [Coordinate] = []
-        for (k, p) in pairs.enumerated() {
+        for (k, p) in text.split(separator: "|", omittingEmptySubsequences: false).enumerated() {
             let xy = p.split(separator: ",", omittingEmptySubsequences: false)
             guard xy.count == 2 else { return "COORDS vertex \(k + 1) '\(p)' is not X,Y" }
+            var values: [Double] = []
             for n in xy {
-                let s = n.trimmingCharacters(in: .whitespaces)
-                guard Double(s) != nil else { return "COORDS vertex \(k + 1) value '\(s)' is not a number" }
-                let dec = s.split(separator: ".").dropFirst().first?.count ?? 0
+                let s = n.trimmedSpace
+                guard let v = Double(s) else { return "COORDS vertex \(k + 1) value '\(s)' is not a number" }
+                let dec = s.utf8.firstIndex(of: UInt8(ascii: ".")).map { s.utf8.distance(from: $0, to: s.utf8.endIndex) - 1 } ?? 0
                 if dec != 8 { return "COORDS vertex \(k + 1) value '\(s)' has \(dec) decimals; 8 are required (§5.3.3)" }
+                values.append(v)
             }
-            pts.append(Coordinate(Double(xy[0].trimmingCharacters(in: .whitespaces))!, Double(xy[1].trimmingCharacters(in: .whitespaces))!))
+            pts.append(Coordinate(values[0], values[1]))
         }
         let listed = pts.openRing
         let geomRing = shape.polygons.first?.exterior.openRing ?? []
@@ -315,19 +316,34 @@ struct FenceAuditor {
         }
     }
 
-    func namePattern(_ layer: FenceLayer) -> NamePattern {
-        switch layer {
-        case .management: return NamePattern(regex: "^.+区.+入栏管理区$", description: "X区Y入栏管理区 (e.g. 东城区王府井入栏管理区)")
-        case .parking: return NamePattern(regex: "^.+区(.+街道)?.+停放区$", description: "X区Y街道Z停放区 or X区Z停放区 (e.g. 丰台区太平桥街道首发大原停放区)")
-        case .noParking: return NamePattern(regex: "^.+区.+街道.+禁停区$", description: "X区Y街道Z禁停区 (e.g. 东城区景山街道故宫博物院禁停区)")
-        }
-    }
+    func namePattern(_ layer: FenceLayer) -> NamePattern { NamePattern.of(layer) }
 }
 
-struct NamePattern {
-    let regex: String
+/// The naming rules of §5.3.2, §5.4.2 and §5.5.2, compiled once.
+struct NamePattern: @unchecked Sendable {
+    let regex: NSRegularExpression
     let description: String
-    func matches(_ s: String) -> Bool { s.range(of: regex, options: .regularExpression) != nil }
+
+    init(_ pattern: String, _ description: String) {
+        regex = try! NSRegularExpression(pattern: pattern)   // constant patterns below
+        self.description = description
+    }
+
+    func matches(_ s: String) -> Bool {
+        regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    }
+
+    static let management = NamePattern("^.+区.+入栏管理区$", "X区Y入栏管理区 (e.g. 东城区王府井入栏管理区)")
+    static let parking = NamePattern("^.+区(.+街道)?.+停放区$", "X区Y街道Z停放区 or X区Z停放区 (e.g. 丰台区太平桥街道首发大原停放区)")
+    static let noParking = NamePattern("^.+区.+街道.+禁停区$", "X区Y街道Z禁停区 (e.g. 东城区景山街道故宫博物院禁停区)")
+
+    static func of(_ layer: FenceLayer) -> NamePattern {
+        switch layer {
+        case .management: return management
+        case .parking: return parking
+        case .noParking: return noParking
+        }
+    }
 }
 
 func fmt2(_ d: Double) -> String { DecimalFormat.fixed(d, places: 2) }

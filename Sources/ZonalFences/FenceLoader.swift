@@ -107,7 +107,7 @@ public struct FenceLoader: DatasetLoader {
                 }
                 var index: [String: Int] = [:]
                 for (i, h) in header.enumerated() {
-                    if let col = FenceTables.attributeHeaders[h.trimmingCharacters(in: .whitespaces)], index[col] == nil { index[col] = i }
+                    if let col = FenceTables.attributeHeaders[h.trimmedSpace], index[col] == nil { index[col] = i }
                 }
                 guard let codeCol = index["code"] else {
                     throw InputError(file: tShown, line: 1, field: "编码", reason: "the header has no 编码 column (Appendix A); it has \(header.joined(separator: " "))")
@@ -116,7 +116,7 @@ public struct FenceLoader: DatasetLoader {
                 for r in rows {
                     func v(_ col: String) -> SQLValue {
                         guard let i = index[col], i < r.values.count else { return .null }
-                        let s = r.values[i].trimmingCharacters(in: .whitespaces)
+                        let s = r.values[i].trimmedSpace
                         return s.isEmpty ? .null : .text(s)
                     }
                     if r.values.count != header.count {
@@ -125,7 +125,7 @@ public struct FenceLoader: DatasetLoader {
                         tableRejects += 1
                         continue
                     }
-                    let code = codeCol < r.values.count ? r.values[codeCol].trimmingCharacters(in: .whitespaces) : ""
+                    let code = codeCol < r.values.count ? r.values[codeCol].trimmedSpace : ""
                     if code.isEmpty {
                         rejects.append(Reject(file: tShown, line: r.line, field: "编码", reason: "is empty; each row must name its fence code"))
                         tableRejects += 1

@@ -53,6 +53,8 @@ public enum Cell: Sendable, Equatable {
 public enum DecimalFormat {
     /// Rounds half away from zero to `places` and prints exactly that many decimals.
     public static func fixed(_ value: Double, places: Int) -> String {
+        // Non-finite or huge values have no fixed-point form; print them as Swift does rather than trap.
+        guard value.isFinite, abs(value) < 1e15 else { return value.isFinite ? "\(value)" : "" }
         let scale = pow10(places)
         let scaled = (value * scale).rounded(.toNearestOrAwayFromZero)
         if places == 0 { return String(Int64(scaled)) }
@@ -69,4 +71,20 @@ public enum DecimalFormat {
         for _ in 0..<n { r *= 10 }
         return r
     }
+}
+
+extension Substring {
+    /// Spaces, tabs and line breaks trimmed from both ends. Foundation's
+    /// `trimmingCharacters(in:)` bridges through NSString and dominated load
+    /// profiles on Linux; this works on the UTF-8 view.
+    public var trimmedSpace: String {
+        let u = utf8
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let first = u.firstIndex(where: { !isSpace($0) }), let last = u.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}
+
+extension String {
+    public var trimmedSpace: String { self[...].trimmedSpace }
 }

@@ -120,7 +120,7 @@ public final class ShapefileReader {
                 throw InputError(file: displayName, line: record, field: f.name,
                                  reason: "the bytes \(Self.hex(bytes.prefix(12))) are not valid \(encoding.rawValue) text (encoding chosen by \(encodingDecidedBy)); fix the .cpg file to name the real encoding")
             }
-            attrs[f.name.uppercased()] = text.trimmingCharacters(in: .whitespaces)
+            attrs[f.name.uppercased()] = text.trimmedSpace
         }
         guard let obj = SHPReadObject(shp, Int32(index)) else {
             throw InputError(file: displayName, line: record, field: "geometry",

@@ -61,7 +61,6 @@ public struct XLSXReader {
             // Some generators omit the rels file; Excel's default layout is a safe guess.
             sheetPath = "xl/worksheets/sheet1.xml"
         }
-        var tt = Date()
         guard let sheetXML = try entryData(sheetPath) else {
             throw notWorkbook("the sheet \"\(sheet.name)\" (\(sheetPath)) is missing")
         }
@@ -75,7 +74,6 @@ public struct XLSXReader {
             sharedStrings = parser.strings
         }
 
-        print("PERF extract", Date().timeIntervalSince(tt)); tt = Date()
         let sheetParser = SheetParser(sharedStrings: sharedStrings)
         guard sheetParser.parse(sheetXML) else {
             if let failure = sheetParser.failure {
@@ -84,7 +82,6 @@ public struct XLSXReader {
             throw notWorkbook("\(sheetPath) is not valid XML")
         }
 
-        print("PERF parse", Date().timeIntervalSince(tt)); tt = Date()
         var header: [String] = []
         var rows: [TableRow] = []
         var haveHeader = false

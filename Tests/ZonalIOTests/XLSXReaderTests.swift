@@ -106,6 +106,23 @@ final class XLSXReaderTests: XCTestCase {
         ])
     }
 
+    /// Sheets over ~10 MB of XML once failed at their last byte (a
+    /// corelibs-foundation XMLParser(data:) quirk); 300,000 rows is ~12 MB.
+    func testLargeSheet() throws {
+        var xml = "<worksheet \(ns)><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>n</t></is></c></row>"
+        for r in 2...300_001 { xml += "<row r=\"\(r)\"><c r=\"A\(r)\"><v>\(r * 3)</v></c></row>" }
+        xml += "</sheetData></worksheet>"
+        XCTAssertGreaterThan(xml.utf8.count, 11_000_000)
+        let path = try makeWorkbook("large.xlsx", [
+            ("xl/workbook.xml", "<workbook \(ns)><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"),
+            ("xl/_rels/workbook.xml.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"),
+            ("xl/worksheets/sheet1.xml", xml),
+        ])
+        let sheet = try XLSXReader(path: path)
+        XCTAssertEqual(sheet.rows.count, 300_000)
+        XCTAssertEqual(sheet.rows.last, TableRow(line: 300_001, values: ["900003"]))
+    }
+
     func testNumberText() {
         XCTAssertEqual(XLSXReader.numberText("12"), "12")
         XCTAssertEqual(XLSXReader.numberText("12.0"), "12")
