@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "ZonalIOTests", dependencies: ["ZonalIO", "ZonalGeo"]),
         .testTarget(name: "ZonalCoreTests", dependencies: ["ZonalCore"]),
         .testTarget(name: "ZonalFencesTests", dependencies: ["ZonalFences", "ZonalCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: [], exclude: ["Golden"]),
     ]
 )

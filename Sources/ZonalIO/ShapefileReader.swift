@@ -108,6 +108,9 @@ public final class ShapefileReader {
         DBFClose(dbf)
     }
 
+    /// The .dbf as messages name it: attribute problems are in that file.
+    public var dbfDisplayName: String { (displayName as NSString).deletingPathExtension + ".dbf" }
+
     /// Reads record `index` (0-based); the feature's `record` is 1-based.
     public func feature(_ index: Int) throws -> ShapefileFeature {
         let record = index + 1
@@ -117,7 +120,7 @@ public final class ShapefileReader {
             guard let raw = DBFReadStringAttribute(dbf, Int32(index), Int32(i)) else { continue }
             let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
             guard let text = encoding.decode(bytes) else {
-                throw InputError(file: displayName, line: record, field: f.name,
+                throw InputError(file: dbfDisplayName, line: record, field: f.name,
                                  reason: "the bytes \(Self.hex(bytes.prefix(12))) are not valid \(encoding.rawValue) text (encoding chosen by \(encodingDecidedBy)); fix the .cpg file to name the real encoding")
             }
             attrs[f.name.uppercased()] = text.trimmedSpace
