@@ -10,13 +10,19 @@ public enum ReportTable {
     /// Sorts by the key columns: numbers numerically, `*` first, empty last;
     /// the remaining columns break ties so output never depends on input order.
     public static func sorted(_ rows: [ReportRow], keys: Int) -> [ReportRow] {
-        rows.sorted { a, b in
-            let n = a.cells.count
-            for i in 0..<n {
-                let c = compare(a.cells[i], b.cells[i])
+        order(rows).map { rows[$0] }
+    }
+
+    /// Row indices in report order; sorting indices keeps 20,000-row reports
+    /// from copying rows (and their geometry) around during the sort.
+    static func order(_ rows: [ReportRow]) -> [Int] {
+        rows.indices.sorted { ia, ib in
+            let a = rows[ia].cells, b = rows[ib].cells
+            for i in 0..<min(a.count, b.count) {
+                let c = compare(a[i], b[i])
                 if c != 0 { return c < 0 }
             }
-            return false
+            return ia < ib
         }
     }
 
@@ -47,10 +53,14 @@ public enum ReportTable {
     static func replace(_ spec: ReportSpec, rows: [ReportRow], in store: Store) throws {
         let schema = spec.tableSchema
         try store.ensure(schema)
-        try store.deleteRows(spec.name)
-        let ins = try store.inserter(schema)
-        for row in sorted(rows, keys: spec.sortKeyCount) {
-            try ins.insert(zip(row.cells, spec.columns).map { value($0, $1.kind) }, shape: row.shape)
+        try store.replaceRows(schema) { ins in
+            var values: [SQLValue] = []
+            for k in order(rows) {
+                let row = rows[k]
+                values.removeAll(keepingCapacity: true)
+                for (cell, column) in zip(row.cells, spec.columns) { values.append(value(cell, column.kind)) }
+                try ins.insert(values, shape: row.shape)
+            }
         }
     }
 
@@ -61,7 +71,8 @@ public enum ReportTable {
         case .integer(let i): return .integer(i)
         case .decimal(let d, let places):
             // Stored rounded, so a SQL reader sees what the CSV shows.
-            return .real(Double(DecimalFormat.fixed(d, places: places)) ?? d)
+            let scale = pow(10, Double(places))
+            return .real((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
         case .bool(let b): return .integer(b ? 1 : 0)
         }
     }

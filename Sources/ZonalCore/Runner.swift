@@ -131,9 +131,9 @@ public final class Runner {
             log.error("\(error)")
             return RunOutcome(exitCode: 1, summaryPath: nil)
         }
-        let runID = (try? store.db.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM zonal_runs").int) ?? 1
+        let runID: Int64 = (try? store.db.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM zonal_runs").int ?? 1) ?? 1
         log.info("run \(runID) of job \(job.name): \(loadKeys.count) inputs, tasks \(job.tasks.joined(separator: ", "))",
-                 [("job", .string(job.name)), ("run_id", .int(runID ?? 1))])
+                 [("job", .string(job.name)), ("run_id", .int(runID))])
 
         var i = 0
         do {
@@ -147,7 +147,7 @@ public final class Runner {
                 do {
                     result = try store.step("load_\(key)") {
                         let r = try kind.loader.load(input, ctx)
-                        try recordLoad(key: key, input: input, result: r, runID: Int(runID ?? 1), store: store)
+                        try recordLoad(key: key, input: input, result: r, runID: Int(runID), store: store)
                         try checkRejectRate(r, job: job)
                         return r
                     }
@@ -205,7 +205,7 @@ public final class Runner {
             steps[i].ended = Date(); steps[i].status = "ok"
             ended = Date()
             try store.db.run("INSERT INTO zonal_runs (run_id, job, status, started, ended, summary) VALUES (?, ?, ?, ?, ?, ?)",
-                             [.integer(runID ?? 1), .text(job.name), .text(status), .text(Timestamp.iso(started)),
+                             [.integer(runID), .text(job.name), .text(status), .text(Timestamp.iso(started)),
                               .text(Timestamp.iso(ended)), .text(summary().serialized())])
             try store.commitRun()
         } catch {
@@ -219,7 +219,7 @@ public final class Runner {
             log.error("run failed, the store is unchanged: \(error)")
             // The ledger keeps failed runs too; it is the one table a failed run adds to.
             try? store.db.run("INSERT INTO zonal_runs (run_id, job, status, started, ended, summary) VALUES (?, ?, ?, ?, ?, ?)",
-                              [.integer(runID ?? 1), .text(job.name), .text(status), .text(Timestamp.iso(started)),
+                              [.integer(runID), .text(job.name), .text(status), .text(Timestamp.iso(started)),
                                .text(Timestamp.iso(ended)), .text(summary().serialized())])
         }
         try? store.close()

@@ -63,7 +63,25 @@ struct FenceAuditor {
     let progress: ProgressDisplay?
 
     let geod = Geodesic.cgcs2000
-    let geos = GEOSContext()
+
+    /// Plain-value lookups every worker shares (no GEOS objects: those are per thread).
+    struct Lookup: @unchecked Sendable {
+        let attrsByKey: [String: [FenceAttributes]]
+        let attributeLayers: Set<FenceLayer>
+        let mgmt: (ids: [Int], index: SpatialIndex)
+        let parking: (ids: [Int], index: SpatialIndex)
+        let noParking: (ids: [Int], index: SpatialIndex)
+    }
+
+    /// GEOS objects one worker thread builds for itself.
+    final class WorkerGeometry {
+        let geos = GEOSContext()
+        var geoms: [Geometry?] = []
+        var valid: [Bool] = []
+        var reps: [Coordinate?] = []
+        var preparedZones: [Int: PreparedGeometry] = [:]
+        var districts: [(District, PreparedGeometry)] = []
+    }
 
     func audit() throws -> [Finding] {
         var out: [Finding] = []
@@ -73,151 +91,35 @@ struct FenceAuditor {
             out.append(Finding(layer: l.layer.rawValue, code: "", rule: "F007",
                                message: "\(l.file): coordinate system is \(l.crs), not CGCS2000 geographic (EPSG:4490); Zonal transformed it with PROJ", at: nil, record: nil))
         }
-        // Per-feature geometry, built once.
-        var geoms: [Geometry?] = []
-        var reps: [Coordinate?] = []
-        var valid: [Bool] = []
-        geoms.reserveCapacity(features.count)
-        for f in features {
-            let g = try? geos.geometry(f.shape)
-            geoms.append(g)
-            let v = (try? g?.validity()) ?? nil
-            valid.append(v?.valid ?? false)
-            reps.append((try? g?.pointOnSurface()) ?? f.shape.polygons.first?.exterior.first)
-        }
-        let attrsByKey = Dictionary(grouping: attributes) { "\($0.layer.rawValue)|\($0.code)" }
-        let attributeLayers = Set(layers.filter { $0.attributeFile != nil }.map(\.layer))
-
-        // Indexes per layer for overlap and containment rules.
         func indexOf(_ layer: FenceLayer) -> (ids: [Int], index: SpatialIndex) {
             let ids = features.indices.filter { features[$0].layer == layer }
             return (ids, SpatialIndex(ids.map { features[$0].shape.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) }))
         }
-        let mgmt = indexOf(.management), parking = indexOf(.parking), noParking = indexOf(.noParking)
-        let districtGeoms: [(District, PreparedGeometry)] = (districts ?? []).compactMap { d in
-            (try? geos.geometry(d.shape).prepared()).map { (d, $0) }
-        }
-        let prepared: [Int: PreparedGeometry] = Dictionary(uniqueKeysWithValues: mgmt.ids.compactMap { i in
-            (try? geoms[i]?.prepared()).map { (i, $0) }
-        })
-
+        let lookup = Lookup(attrsByKey: Dictionary(grouping: attributes) { "\($0.layer.rawValue)|\($0.code)" },
+                            attributeLayers: Set(layers.filter { $0.attributeFile != nil }.map(\.layer)),
+                            mgmt: indexOf(.management), parking: indexOf(.parking), noParking: indexOf(.noParking))
+        // F002 depends on feature order, so it is decided here, before the parallel part.
         var seenCodes: [String: Int] = [:]
-        for (i, f) in features.enumerated() {
-            progress?.advance()
-            let layer = f.layer.rawValue
-            func add(_ rule: String, _ msg: String, at: Coordinate? = nil) {
-                out.append(Finding(layer: layer, code: f.code, rule: rule, message: msg, at: at ?? reps[i], record: f.record))
-            }
-            // F001 code format
-            if let msg = codeProblem(f.code, f.layer) { add("F001", msg) }
-            // F002 duplicates
-            let key = "\(layer)|\(f.code)"
+        let geos = GEOSContext()
+        for f in features {
+            let key = "\(f.layer.rawValue)|\(f.code)"
             if let first = seenCodes[key] {
-                add("F002", "CODE \(f.code) is also used by feature \(first) of \(layer); codes must be unique in a layer")
+                let rep = (try? geos.geometry(f.shape).pointOnSurface()) ?? f.shape.polygons.first?.exterior.first
+                out.append(Finding(layer: f.layer.rawValue, code: f.code, rule: "F002",
+                                   message: "CODE \(f.code) is also used by feature \(first) of \(f.layer.rawValue); codes must be unique in a layer",
+                                   at: rep, record: f.record))
             } else { seenCodes[key] = f.record }
-            // F003 one closed area (MANAGEMENT)
-            if f.layer == .management, f.shape.polygons.count > 1 {
-                add("F003", "has \(f.shape.polygons.count) separate parts; a MANAGEMENT zone must be one closed area (§5.3.1)")
-            }
-            // F004 validity
-            if let g = geoms[i] {
-                if let v = try? g.validity(), !v.valid {
-                    add("F004", "invalid geometry: \(v.reason ?? "GEOS gives no reason")" + (v.location.map { " at \(fmt8($0.x)), \(fmt8($0.y))" } ?? ""), at: v.location)
-                }
-            } else {
-                add("F004", "invalid geometry: GEOS cannot build it (a ring with fewer than 4 points)")
-            }
-            // F005 distinct vertices
-            let distinct = Set(f.shape.polygons.flatMap { $0.exterior.openRing }).count
-            if distinct < 4 { add("F005", "has only \(distinct) distinct vertices; at least 4 are required (§5.3.3, §5.4.3, §5.5.3)") }
-            // F006 COORDS
-            if let c = f.coords, !c.isEmpty, let msg = coordsProblem(c, f.shape) { add("F006", msg) }
-            // F008 size (MANAGEMENT)
-            if f.layer == .management, let g = geoms[i], let rect = try? g.minimumRotatedRectangle(),
-               let pts = try? rect.exteriorCoordinates(), pts.count >= 4 {
-                let a = geod.distance(pts[0], pts[1]), b = geod.distance(pts[1], pts[2])
-                let (len, wid) = (max(a, b), min(a, b))
-                if wid < 30 {
-                    add("F008", "is \(fmt2(len)) m long and \(fmt2(wid)) m wide (minimum rotated rectangle); length and width must be at least 30 m (§5.3.1)")
-                }
-            }
-            // Attributes: F011, F012, F013, F016 (feature side)
-            let area = geod.area(f.shape.polygons)
-            let attrRows = attrsByKey[key] ?? []
-            if attributeLayers.contains(f.layer) {
-                if attrRows.isEmpty {
-                    add("F016", "feature has no row in the attribute table \(layers.first { $0.layer == f.layer }?.attributeFile ?? "")")
-                }
-            }
-            // A self-intersecting polygon has no meaningful area (a bow-tie's halves
-            // cancel), so its area and capacity attributes are not judged; F004 says why.
-            if let a = attrRows.first, valid[i] {
-                checkAttributes(a, feature: f, area: area, add: { add($0, $1) })
-            }
-            // F014 name pattern
-            let nm = (f.name?.isEmpty == false ? f.name : nil) ?? attrRows.first?.values["name"]
-            if let nm, !namePattern(f.layer).matches(nm) {
-                add("F014", "name '\(nm)' does not follow the pattern \(namePattern(f.layer).description)")
-            } else if nm == nil {
-                add("F014", "has no name (NAME / 名称); the pattern is \(namePattern(f.layer).description)")
-            }
-            // F010 (PARKING in MANAGEMENT)
-            if f.layer == .parking, let g = geoms[i] {
-                var inside: String?
-                var partly: [String] = []
-                mgmt.index.query(f.shape.envelope!) { j in
-                    let m = mgmt.ids[j]
-                    guard let p = prepared[m] else { return }
-                    if (try? p.covers(g)) == true { inside = inside ?? features[m].code } else if (try? p.base.relate(g, pattern: "2********")) == true {
-                        partly.append(features[m].code)
-                    }
-                }
-                let attrZone = attrRows.first?.values["management_code"]
-                if inside == nil, !partly.isEmpty {
-                    add("F010", "lies partly inside MANAGEMENT zone \(partly.sorted().joined(separator: ", ")); a parking area must be wholly inside one zone or outside all")
-                } else if let a = attrRows.first, attributeLayers.contains(.parking), (attrZone ?? "") != (inside ?? "") {
-                    _ = a
-                    add("F010", "入栏管理区编码 is '\(attrZone ?? "")' but the area lies " + (inside.map { "in MANAGEMENT zone \($0)" } ?? "in no MANAGEMENT zone"))
-                }
-            }
-            // F017 district
-            if let districts, let rep = reps[i], f.code.count >= 9 {
-                let chars = Array(f.code)
-                let claimed = String(chars[3..<9])
-                _ = districts
-                if let pt = try? geos.point(rep) {
-                    let d = districtGeoms.first { (try? $0.1.covers(pt)) == true }?.0
-                    if let d, d.adcode != claimed {
-                        add("F017", "code says district \(claimed) but the feature lies in \(d.adcode) \(d.name)")
-                    } else if d == nil {
-                        add("F017", "code says district \(claimed) but the feature lies in none of the districts given")
-                    }
-                }
-            }
         }
-        // F009 and F015: overlaps with positive area.
-        for (i, f) in features.enumerated() {
-            guard let g = geoms[i], let env = f.shape.envelope else { continue }
-            if f.layer == .noParking {
-                var hits: [Int] = []
-                parking.index.query(env) { hits.append(parking.ids[$0]) }
-                for j in hits.sorted() {
-                    guard let h = geoms[j], (try? g.relate(h, pattern: "2********")) == true else { continue }
-                    out.append(Finding(layer: f.layer.rawValue, code: f.code, rule: "F009",
-                                       message: "overlaps PARKING area \(features[j].code)\(overlapArea(g, h)); a no-parking zone must not contain parking areas (§5.5.1)",
-                                       at: reps[i], record: f.record))
-                }
+        // Per-feature rules on every core: each worker owns a GEOS context and
+        // the geometries built in it, and checks a contiguous slice of features.
+        out += Parallel.slices(features.count) { range in
+            let g = prepareGeometry()
+            var found: [Finding] = []
+            for i in range {
+                checkFeature(i, g, lookup, &found)
+                progress?.advance()
             }
-            // Same-layer overlaps: each pair once, reported on the lower record.
-            let (ids, index) = f.layer == .parking ? parking : (f.layer == .management ? mgmt : noParking)
-            var hits: [Int] = []
-            index.query(env) { let j = ids[$0]; if j > i { hits.append(j) } }
-            for j in hits.sorted() {
-                guard let h = geoms[j], (try? g.relate(h, pattern: "2********")) == true else { continue }
-                out.append(Finding(layer: f.layer.rawValue, code: f.code, rule: "F015",
-                                   message: "overlaps \(f.layer.rawValue) feature \(features[j].code) (feature \(features[j].record))\(overlapArea(g, h))",
-                                   at: reps[i], record: f.record))
-            }
+            return found
         }
         // F016 rows without features
         let featureKeys = Set(features.map { "\($0.layer.rawValue)|\($0.code)" })
@@ -227,6 +129,121 @@ struct FenceAuditor {
         }
         progress?.finish()
         return out
+    }
+
+    private func prepareGeometry() -> WorkerGeometry {
+        let g = WorkerGeometry()
+        g.geoms.reserveCapacity(features.count)
+        for f in features {
+            let geom = try? g.geos.geometry(f.shape)
+            g.geoms.append(geom)
+        }
+        for (i, f) in features.enumerated() where f.layer == .management {
+            if let p = try? g.geoms[i]?.prepared() { g.preparedZones[i] = p }
+        }
+        g.districts = (districts ?? []).compactMap { d in (try? g.geos.geometry(d.shape).prepared()).map { (d, $0) } }
+        return g
+    }
+
+    private func checkFeature(_ i: Int, _ g: WorkerGeometry, _ lookup: Lookup, _ out: inout [Finding]) {
+        let f = features[i]
+        let layer = f.layer.rawValue
+        let geom = g.geoms[i]
+        let v = (try? geom?.validity()) ?? nil
+        let isValid = v?.valid ?? false
+        let rep = (try? geom?.pointOnSurface()) ?? f.shape.polygons.first?.exterior.first
+        func add(_ rule: String, _ msg: String, at: Coordinate? = nil) {
+            out.append(Finding(layer: layer, code: f.code, rule: rule, message: msg, at: at ?? rep, record: f.record))
+        }
+        // F001 code format
+        if let msg = codeProblem(f.code, f.layer) { add("F001", msg) }
+        // F003 one closed area (MANAGEMENT)
+        if f.layer == .management, f.shape.polygons.count > 1 {
+            add("F003", "has \(f.shape.polygons.count) separate parts; a MANAGEMENT zone must be one closed area (§5.3.1)")
+        }
+        // F004 validity
+        if geom == nil {
+            add("F004", "invalid geometry: GEOS cannot build it (a ring with fewer than 4 points)")
+        } else if let v, !v.valid {
+            add("F004", "invalid geometry: \(v.reason ?? "GEOS gives no reason")" + (v.location.map { " at \(fmt8($0.x)), \(fmt8($0.y))" } ?? ""), at: v.location)
+        }
+        // F005 distinct vertices
+        let distinct = Set(f.shape.polygons.flatMap { $0.exterior.openRing }).count
+        if distinct < 4 { add("F005", "has only \(distinct) distinct vertices; at least 4 are required (§5.3.3, §5.4.3, §5.5.3)") }
+        // F006 COORDS
+        if let c = f.coords, !c.isEmpty, let msg = coordsProblem(c, f.shape) { add("F006", msg) }
+        // F008 size (MANAGEMENT)
+        if f.layer == .management, let geom, let rect = try? geom.minimumRotatedRectangle(),
+           let pts = try? rect.exteriorCoordinates(), pts.count >= 4 {
+            let a = geod.distance(pts[0], pts[1]), b = geod.distance(pts[1], pts[2])
+            let (len, wid) = (max(a, b), min(a, b))
+            if wid < 30 {
+                add("F008", "is \(fmt2(len)) m long and \(fmt2(wid)) m wide (minimum rotated rectangle); length and width must be at least 30 m (§5.3.1)")
+            }
+        }
+        // Attributes: F011, F012, F013, F016 (feature side)
+        let key = "\(layer)|\(f.code)"
+        let attrRows = lookup.attrsByKey[key] ?? []
+        if lookup.attributeLayers.contains(f.layer), attrRows.isEmpty {
+            add("F016", "feature has no row in the attribute table \(layers.first { $0.layer == f.layer }?.attributeFile ?? "")")
+        }
+        // A self-intersecting polygon has no meaningful area (a bow-tie's halves
+        // cancel), so its area and capacity attributes are not judged; F004 says why.
+        if let a = attrRows.first, isValid {
+            checkAttributes(a, feature: f, area: geod.area(f.shape.polygons), add: { add($0, $1) })
+        }
+        // F014 name pattern
+        let pattern = NamePattern.of(f.layer)
+        if let nm = (f.name?.isEmpty == false ? f.name : nil) ?? attrRows.first?.values["name"] {
+            if !pattern.matches(nm) { add("F014", "name '\(nm)' does not follow the pattern \(pattern.description)") }
+        } else {
+            add("F014", "has no name (NAME / 名称); the pattern is \(pattern.description)")
+        }
+        // F010 (PARKING in MANAGEMENT)
+        if f.layer == .parking, let geom, let env = f.shape.envelope {
+            var inside: String?
+            var partly: [String] = []
+            lookup.mgmt.index.query(env) { j in
+                let m = lookup.mgmt.ids[j]
+                guard let p = g.preparedZones[m] else { return }
+                if (try? p.covers(geom)) == true { inside = inside ?? features[m].code }
+                else if (try? p.base.relate(geom, pattern: "2********")) == true { partly.append(features[m].code) }
+            }
+            let attrZone = attrRows.first?.values["management_code"]
+            if inside == nil, !partly.isEmpty {
+                add("F010", "lies partly inside MANAGEMENT zone \(partly.sorted().joined(separator: ", ")); a parking area must be wholly inside one zone or outside all")
+            } else if !attrRows.isEmpty, (attrZone ?? "") != (inside ?? "") {
+                add("F010", "入栏管理区编码 is '\(attrZone ?? "")' but the area lies " + (inside.map { "in MANAGEMENT zone \($0)" } ?? "in no MANAGEMENT zone"))
+            }
+        }
+        // F017 district: characters 4–9 of the code vs the district covering the representative point
+        if districts != nil, let rep, f.code.count >= 9, let pt = try? g.geos.point(rep) {
+            let claimed = String(Array(f.code)[3..<9])
+            let d = g.districts.first { (try? $0.1.covers(pt)) == true }?.0
+            if let d, d.adcode != claimed {
+                add("F017", "code says district \(claimed) but the feature lies in \(d.adcode) \(d.name)")
+            } else if d == nil {
+                add("F017", "code says district \(claimed) but the feature lies in none of the districts given")
+            }
+        }
+        // F009 and F015: overlaps with positive area (touching is not overlapping).
+        guard let geom, let env = f.shape.envelope else { return }
+        if f.layer == .noParking {
+            var hits: [Int] = []
+            lookup.parking.index.query(env) { hits.append(lookup.parking.ids[$0]) }
+            for j in hits.sorted() {
+                guard let h = g.geoms[j], (try? geom.relate(h, pattern: "2********")) == true else { continue }
+                add("F009", "overlaps PARKING area \(features[j].code)\(overlapArea(geom, h)); a no-parking zone must not contain parking areas (§5.5.1)")
+            }
+        }
+        // Same-layer overlaps: each pair once, reported on the lower record.
+        let same = f.layer == .parking ? lookup.parking : (f.layer == .management ? lookup.mgmt : lookup.noParking)
+        var hits: [Int] = []
+        same.index.query(env) { let j = same.ids[$0]; if j > i { hits.append(j) } }
+        for j in hits.sorted() {
+            guard let h = g.geoms[j], (try? geom.relate(h, pattern: "2********")) == true else { continue }
+            add("F015", "overlaps \(layer) feature \(features[j].code) (feature \(features[j].record))\(overlapArea(geom, h))")
+        }
     }
 
     private func overlapArea(_ a: Geometry, _ b: Geometry) -> String {

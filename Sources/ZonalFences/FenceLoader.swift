@@ -21,6 +21,8 @@ public struct FenceLoader: DatasetLoader {
         }
         let store = ctx.store
         for t in [FenceTables.layers, FenceTables.features, FenceTables.attributes] { try store.ensure(t) }
+        let historyMark = try store.historyMark()
+        try store.suspendSpatialIndex(FenceTables.features)
         var replaced = 0
         for t in [FenceTables.layers.name, FenceTables.features.name, FenceTables.attributes.name] {
             replaced += try store.deleteRows(t, where: "dataset = ?", [.text(input.key)])
@@ -34,6 +36,14 @@ public struct FenceLoader: DatasetLoader {
         var total = 0
         var foundAny = false
 
+        // Attribute tables are parsed on another core while the Shapefiles load.
+        let prefetched = AttributeTables()
+        for layer in FenceLayer.allCases {
+            if let name = find(layer.rawValue, "xlsx") ?? find(layer.rawValue, "csv") {
+                prefetched.start(layer, url: dir.appendingPathComponent(name), shown: "\(written)/\(name)")
+            }
+        }
+        defer { prefetched.wait() }
         for layer in FenceLayer.allCases {
             guard let shpName = find(layer.rawValue, "shp") else { continue }
             foundAny = true
@@ -95,16 +105,7 @@ public struct FenceLoader: DatasetLoader {
                 let tShown = "\(written)/\(tableName)"
                 attrShown = tShown
                 let url = dir.appendingPathComponent(tableName)
-                let (header, rows): ([String], [TableRow])
-                if tableName.lowercased().hasSuffix(".xlsx") {
-                    let x = try XLSXReader(path: url.path, displayName: tShown)
-                    (header, rows) = (x.header, x.rows)
-                } else {
-                    let c = try CSVReader(path: url.path, displayName: tShown)
-                    var all: [TableRow] = []
-                    while let r = try c.next() { all.append(r) }
-                    (header, rows) = (c.header, all)
-                }
+                let (header, rows) = try prefetched.table(layer)
                 var index: [String: Int] = [:]
                 for (i, h) in header.enumerated() {
                     if let col = FenceTables.attributeHeaders[h.trimmedSpace], index[col] == nil { index[col] = i }
@@ -145,6 +146,8 @@ public struct FenceLoader: DatasetLoader {
         guard foundAny else {
             throw InputError(file: written, reason: "holds none of MANAGEMENT.shp, PARKING.shp, NOPARKING.shp")
         }
+        try store.rebuildSpatialIndex(FenceTables.features)
+        try store.forgetHistory(after: historyMark)
         return LoadResult(rows: total, replacedRows: replaced, files: files, rejects: rejects, warnings: warnings)
     }
 }
@@ -201,5 +204,39 @@ public struct DistrictLoader: DatasetLoader {
                           files: [LoadedFile(written: input.written, url: input.url, dataRows: features.count, rejects: rejects.count,
                                              encoding: encoding, crs: crsLabel)],
                           rejects: rejects)
+    }
+}
+
+/// Appendix A tables read in the background: header and rows, or the error.
+final class AttributeTables: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var results: [FenceLayer: Result<([String], [TableRow]), any Error>] = [:]
+
+    func start(_ layer: FenceLayer, url: URL, shown: String) {
+        DispatchQueue.global().async(group: group) {
+            let r = Result { try Self.read(url: url, shown: shown) }
+            self.lock.lock(); self.results[layer] = r; self.lock.unlock()
+        }
+    }
+
+    func wait() { group.wait() }
+
+    func table(_ layer: FenceLayer) throws -> ([String], [TableRow]) {
+        group.wait()
+        lock.lock(); defer { lock.unlock() }
+        guard let r = results[layer] else { return ([], []) }
+        return try r.get()
+    }
+
+    static func read(url: URL, shown: String) throws -> ([String], [TableRow]) {
+        if url.pathExtension.lowercased() == "xlsx" {
+            let x = try XLSXReader(path: url.path, displayName: shown)
+            return (x.header, x.rows)
+        }
+        let c = try CSVReader(path: url.path, displayName: shown)
+        var all: [TableRow] = []
+        while let r = try c.next() { all.append(r) }
+        return (c.header, all)
     }
 }

@@ -35,6 +35,7 @@ public final class ShapefileReader {
     public let prjPath: String?
     public let extent: Envelope?
 
+    private lazy var decoder = FieldDecoder(encoding)
     private let shp: SHPHandle
     private let dbf: DBFHandle
     private let shapeType: Int32
@@ -89,7 +90,7 @@ public final class ShapefileReader {
             var width: Int32 = 0, dec: Int32 = 0
             DBFGetFieldInfo(dbf, i, &fname, &width, &dec)
             let t = Character(UnicodeScalar(UInt8(bitPattern: DBFGetNativeFieldType(dbf, i))))
-            fs.append(ShapefileField(name: String(cString: fname), type: t, width: Int(width), decimals: Int(dec)))
+            fs.append(ShapefileField(name: String(decoding: fname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), type: t, width: Int(width), decimals: Int(dec)))
         }
         fields = fs
 
@@ -119,7 +120,7 @@ public final class ShapefileReader {
             if DBFIsAttributeNULL(dbf, Int32(index), Int32(i)) != 0 { continue }
             guard let raw = DBFReadStringAttribute(dbf, Int32(index), Int32(i)) else { continue }
             let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
-            guard let text = encoding.decode(bytes) else {
+            guard let text = decoder.decode(bytes) else {
                 throw InputError(file: dbfDisplayName, line: record, field: f.name,
                                  reason: "the bytes \(Self.hex(bytes.prefix(12))) are not valid \(encoding.rawValue) text (encoding chosen by \(encodingDecidedBy)); fix the .cpg file to name the real encoding")
             }

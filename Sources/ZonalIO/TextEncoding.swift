@@ -44,12 +44,27 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     }
 }
 
-/// glibc iconv, used for GBK/GB18030 → UTF-8. Each call owns its converter.
+/// glibc iconv, used for GBK/GB18030 → UTF-8.
 enum Iconv {
     static func convert(_ input: [UInt8], from encoding: String) -> String? {
-        let cd = iconv_open("UTF-8", encoding)
-        guard cd != iconv_t(bitPattern: -1) else { return nil }
-        defer { iconv_close(cd) }
+        IconvDecoder(from: encoding)?.decode(input)
+    }
+}
+
+/// One iconv converter, owned here and closed in `deinit`. Opening a converter
+/// costs far more than converting a short field, so readers keep one.
+final class IconvDecoder {
+    private let cd: iconv_t
+
+    init?(from encoding: String) {
+        guard let cd = iconv_open("UTF-8", encoding), cd != iconv_t(bitPattern: -1) else { return nil }
+        self.cd = cd
+    }
+
+    deinit { iconv_close(cd) }
+
+    func decode(_ input: [UInt8]) -> String? {
+        iconv(cd, nil, nil, nil, nil)   // reset shift state between fields
         var inBuf = input.map { CChar(bitPattern: $0) }
         var outBuf = [CChar](repeating: 0, count: input.count * 4 + 4)
         let written: Int? = inBuf.withUnsafeMutableBufferPointer { inPtr in
@@ -65,5 +80,22 @@ enum Iconv {
         }
         guard let written else { return nil }
         return String(decoding: outBuf[0..<written].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Decodes many fields in one encoding, reusing one converter.
+public final class FieldDecoder {
+    public let encoding: TextEncoding
+    private let iconv: IconvDecoder?
+
+    public init(_ encoding: TextEncoding) {
+        self.encoding = encoding
+        iconv = encoding == .utf8 ? nil : IconvDecoder(from: encoding.rawValue)
+    }
+
+    public func decode(_ bytes: [UInt8]) -> String? {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        if let iconv { return iconv.decode(bytes) }
+        return encoding.decode(bytes)
     }
 }

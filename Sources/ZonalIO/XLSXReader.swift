@@ -240,120 +240,116 @@ fileprivate final class RelationshipsParser: NSObject, XLSXXMLDelegate {
 
 /// Collects <si> entries; text is the concatenation of every <t> in the item
 /// (plain or rich-text runs) except phonetic guides (<rPh>), which Excel hides.
-fileprivate final class SharedStringsParser: NSObject, XLSXXMLDelegate {
+fileprivate final class SharedStringsParser {
     var strings: [String] = []
-    private var current = ""
-    private var inItem = false
-    private var inText = false
-    private var phoneticDepth = 0
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
-        switch localName(elementName) {
-        case "si": inItem = true; current = ""
-        case "rPh": phoneticDepth += 1
-        case "t": inText = inItem && phoneticDepth == 0
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?) {
-        switch localName(elementName) {
-        case "si": strings.append(current); inItem = false
-        case "rPh": phoneticDepth -= 1
-        case "t": inText = false
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inText { current += string }
+    func parse(_ data: Data) -> Bool {
+        var current = ""
+        var inItem = false, inText = false
+        var phoneticDepth = 0
+        do {
+            try XMLScanner.scan([UInt8](data)) { event in
+                switch event {
+                case .start(let name, _, _):
+                    switch name {
+                    case "si": inItem = true; current = ""
+                    case "rPh": phoneticDepth += 1
+                    case "t": inText = inItem && phoneticDepth == 0
+                    default: break
+                    }
+                case .end(let name):
+                    switch name {
+                    case "si": strings.append(current); inItem = false
+                    case "rPh": phoneticDepth -= 1
+                    case "t": inText = false
+                    default: break
+                    }
+                case .text(let t):
+                    if inText { current += t }
+                }
+            }
+            return true
+        } catch { return false }
     }
 }
 
-fileprivate final class SheetParser: NSObject, XLSXXMLDelegate {
+/// Reads a worksheet's rows and cells, resolving shared strings and the
+/// cell types Zonal needs (s, inlineStr, str, b, n, e, d).
+fileprivate final class SheetParser {
     struct Row { var line: Int; var values: [String] }
+    struct Abort: Error {}
 
     let sharedStrings: [String]
     var rows: [Row] = []
     var failure: (line: Int, reason: String)?
 
-    private var rowNumber = 0
-    private var values: [String] = []
-    private var inRow = false
-    private var column = -1
-    private var cellType = ""
-    private var cellRef = ""
-    private var text = ""
-    private var inValue = false
-    private var inInline = false
-    private var inInlineText = false
-    private var phoneticDepth = 0
+    init(sharedStrings: [String]) { self.sharedStrings = sharedStrings }
 
-    init(sharedStrings: [String]) {
-        self.sharedStrings = sharedStrings
-        super.init()
-    }
-
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
-        switch localName(elementName) {
-        case "row":
-            if let r = attributes["r"], let n = Int(r) { rowNumber = n } else { rowNumber += 1 }
-            values = []
-            inRow = true
-            column = -1
-        case "c":
-            cellRef = attributes["r"] ?? ""
-            if let index = XLSXReader.columnIndex(cellRef) { column = index } else { column += 1 }
-            cellType = attributes["t"] ?? "n"
-            text = ""
-        case "v": inValue = true
-        case "is": inInline = true
-        case "rPh": phoneticDepth += 1
-        case "t": inInlineText = inInline && phoneticDepth == 0
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?) {
-        switch localName(elementName) {
-        case "row":
-            rows.append(Row(line: rowNumber, values: values))
-            inRow = false
-        case "c":
-            guard inRow, column >= 0, column < 16_384 else { return }
-            let value: String
-            switch cellType {
-            case "s" where text.isEmpty:
-                value = ""
-            case "s":
-                guard let index = Int(trimmedASCII(text)),
-                      sharedStrings.indices.contains(index) else {
-                    failure = (rowNumber, "is not an .xlsx workbook (cell \(cellRef) points at a missing shared string); open it in Excel and save as .xlsx")
-                    parser.abortParsing()
-                    return
+    func parse(_ data: Data) -> Bool {
+        var rowNumber = 0
+        var values: [String] = []
+        var inRow = false
+        var column = -1
+        var cellType = "", cellRef = "", text = ""
+        var inValue = false, inInline = false, inInlineText = false
+        var phoneticDepth = 0
+        do {
+            try XMLScanner.scan([UInt8](data)) { event in
+                switch event {
+                case .start(let name, let attributes, _):
+                    switch name {
+                    case "row":
+                        if let r = attributes["r"], let n = Int(r) { rowNumber = n } else { rowNumber += 1 }
+                        values = []
+                        inRow = true
+                        column = -1
+                    case "c":
+                        cellRef = attributes["r"] ?? ""
+                        if let index = XLSXReader.columnIndex(cellRef) { column = index } else { column += 1 }
+                        cellType = attributes["t"] ?? "n"
+                        text = ""
+                    case "v": inValue = true
+                    case "is": inInline = true
+                    case "rPh": phoneticDepth += 1
+                    case "t": inInlineText = inInline && phoneticDepth == 0
+                    default: break
+                    }
+                case .end(let name):
+                    switch name {
+                    case "row":
+                        rows.append(Row(line: rowNumber, values: values))
+                        inRow = false
+                    case "c":
+                        guard inRow, column >= 0, column < 16_384 else { return }
+                        let value: String
+                        switch cellType {
+                        case "s" where text.isEmpty:
+                            value = ""
+                        case "s":
+                            guard let index = Int(trimmedASCII(text)), sharedStrings.indices.contains(index) else {
+                                failure = (rowNumber, "is not an .xlsx workbook (cell \(cellRef) points at a missing shared string); open it in Excel and save as .xlsx")
+                                throw Abort()
+                            }
+                            value = sharedStrings[index]
+                        case "b": value = trimmedASCII(text) == "1" ? "true" : "false"
+                        case "n": value = text.isEmpty ? "" : XLSXReader.numberText(text)
+                        default: value = text   // inlineStr, str (formula text), e (#N/A), d (ISO date)
+                        }
+                        if column >= values.count {
+                            values.append(contentsOf: repeatElement("", count: column - values.count + 1))
+                        }
+                        values[column] = value
+                    case "v": inValue = false
+                    case "is": inInline = false
+                    case "rPh": phoneticDepth -= 1
+                    case "t": inInlineText = false
+                    default: break
+                    }
+                case .text(let t):
+                    if inValue || inInlineText { text += t }
                 }
-                value = sharedStrings[index]
-            case "b": value = trimmedASCII(text) == "1" ? "true" : "false"
-            case "n": value = text.isEmpty ? "" : XLSXReader.numberText(text)
-            default: value = text   // inlineStr, str (formula text), e (#N/A), d (ISO date)
             }
-            if column >= values.count {
-                values.append(contentsOf: repeatElement("", count: column - values.count + 1))
-            }
-            values[column] = value
-        case "v": inValue = false
-        case "is": inInline = false
-        case "rPh": phoneticDepth -= 1
-        case "t": inInlineText = false
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inValue || inInlineText { text += string }
+            return true
+        } catch { return false }
     }
 }

@@ -117,10 +117,55 @@ public final class Store {
         var marks = Array(repeating: "?", count: schema.columns.count)
         if let g = schema.geometry {
             names.append(Self.geometryColumn)
-            marks.append(g == .multiPolygon ? "CastToMultiPolygon(GeomFromWKB(?, \(Self.srid)))" : "GeomFromWKB(?, \(Self.srid))")
+            marks.append("?")
         }
         let sql = "INSERT INTO \"\(schema.name)\" (\(names.joined(separator: ", "))) VALUES (\(marks.joined(separator: ", ")))"
         return RowInserter(statement: try db.prepare(sql), schema: schema)
+    }
+
+    /// Replaces rows (all, or those matching `whereSQL`) in bulk: the spatial
+    /// index is dropped first and rebuilt from all rows at the end, which is
+    /// about twice as fast as SpatiaLite's per-row R*Tree triggers, for the
+    /// deletes as much as the inserts. Inside the run's transaction, so a
+    /// failure rolls the index back with everything else.
+    @discardableResult
+    public func replaceRows<T>(_ schema: TableSchema, where whereSQL: String? = nil, _ args: [SQLValue] = [],
+                               _ body: (RowInserter) throws -> T) throws -> (result: T, deleted: Int) {
+        let mark = try historyMark()
+        try suspendSpatialIndex(schema)
+        let deleted = try deleteRows(schema.name, where: whereSQL, args)
+        let result = try body(try inserter(schema))
+        try rebuildSpatialIndex(schema)
+        try forgetHistory(after: mark)
+        return (result, deleted)
+    }
+
+    /// SpatiaLite logs every Disable/CreateSpatialIndex in `spatialite_history`;
+    /// a bulk rebuild is not an event worth keeping, and re-runs must leave
+    /// every table's row count as it was, so those entries are removed again.
+    public func historyMark() throws -> Int64 {
+        guard try db.tableExists("spatialite_history") else { return Int64.max }
+        return try db.scalar("SELECT coalesce(max(event_id), 0) FROM spatialite_history").int ?? 0
+    }
+
+    public func forgetHistory(after mark: Int64) throws {
+        guard mark != Int64.max else { return }
+        try db.run("DELETE FROM spatialite_history WHERE event_id > ?", [.integer(mark)])
+    }
+
+    /// Drops the table's spatial index and its triggers until `rebuildSpatialIndex`.
+    public func suspendSpatialIndex(_ schema: TableSchema) throws {
+        try ensure(schema)
+        guard schema.geometry != nil else { return }
+        _ = try db.scalar("SELECT DisableSpatialIndex(?, ?)", [.text(schema.name), .text(Self.geometryColumn)])
+        try db.execute("DROP TABLE IF EXISTS \"idx_\(schema.name)_\(Self.geometryColumn)\"")
+    }
+
+    /// Builds the spatial index from every row of the table.
+    public func rebuildSpatialIndex(_ schema: TableSchema) throws {
+        guard schema.geometry != nil else { return }
+        let ok = try db.scalar("SELECT CreateSpatialIndex(?, ?)", [.text(schema.name), .text(Self.geometryColumn)])
+        guard ok.int == 1 else { throw StoreError("SpatiaLite could not rebuild the spatial index of \(schema.name)") }
     }
 
     public func count(_ table: String, where whereSQL: String? = nil, _ args: [SQLValue] = []) throws -> Int {
@@ -140,7 +185,9 @@ public final class RowInserter {
 
     public func insert(_ values: [SQLValue], shape: Shape? = nil) throws {
         var all = values
-        if schema.geometry != nil { all.append(shape.map { .blob(WKB.encode($0)) } ?? .null) }
+        if schema.geometry != nil {
+            all.append(shape.map { .blob(SpatiaLiteBlob.encode($0, srid: Int32(Store.srid))) } ?? .null)
+        }
         try statement.execute(all)
     }
 }
