@@ -23,11 +23,12 @@ let package = Package(
         .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite",
                        providers: [.apt(["libspatialite-dev", "libsqlite3-dev"])]),
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "ZonalGeo", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "ZonalStore", dependencies: ["CSpatiaLite", "ZonalGeo"]),
         .target(name: "ZonalIO", dependencies: [
-            "CShapelib", "CXLSXWriter", "ZonalGeo",
+            "CShapelib", "CXLSXWriter", "CGzip", "ZonalGeo",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "ZonalCore", dependencies: [

@@ -5,7 +5,8 @@ import ZonalIO
 /// `zonal inspect PATH`: what Zonal sees in a file and how it decided.
 public enum Inspector {
     public static func describe(path: String) throws -> String {
-        let ext = (path as NSString).pathExtension.lowercased()
+        var ext = (path as NSString).pathExtension.lowercased()
+        if ext == "gz" { ext = ((path as NSString).deletingPathExtension as NSString).pathExtension.lowercased() }
         var s = "file: \(path)\n"
         switch ext {
         case "shp":
@@ -33,7 +34,7 @@ public enum Inspector {
             var n = 0
             var widths = Set<Int>()
             while let row = try c.next() { n += 1; widths.insert(row.values.count) }
-            s += "format: CSV (UTF-8)\nfields: \(c.header.joined(separator: ", "))\nrows: \(n)\n"
+            s += "format: CSV (UTF-8\(path.hasSuffix(".gz") ? ", gzip-compressed" : ""))\nfields: \(c.header.joined(separator: ", "))\nrows: \(n)\n"
             if widths.count > 1 || (widths.first.map { $0 != c.header.count } ?? false) {
                 s += "note: some rows have a different number of fields than the header (\(widths.sorted().map(String.init).joined(separator: ", ")))\n"
             }

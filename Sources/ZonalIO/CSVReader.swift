@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CGzip
 import Foundation
 
 /// Streams an RFC 4180 CSV file record by record.
@@ -20,7 +21,9 @@ public final class CSVReader {
     /// Column names, trimmed of surrounding spaces; set once in `init`.
     public private(set) var header: [String]
 
-    private let file: UnsafeMutablePointer<FILE>
+    /// zlib's reader: gunzips `.csv.gz` and passes plain files through, so
+    /// nightly exports can stay compressed on disk.
+    private let file: gzFile
     private let name: String
     /// Bytes not yet parsed are `buffer[start..<end]`; the buffer only grows
     /// beyond `chunkSize` when a single record is longer than a chunk.
@@ -39,9 +42,10 @@ public final class CSVReader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw InputError(file: name, reason: "file not found")
         }
-        guard let file = fopen(path, "rb") else {
+        guard let file = gzopen(path, "rb") else {
             throw InputError(file: name, reason: "cannot be opened (\(String(cString: strerror(errno))))")
         }
+        gzbuffer(file, UInt32(CSVReader.chunkSize))
         self.file = file
         self.name = name
         self.buffer = [UInt8](repeating: 0, count: CSVReader.chunkSize)
@@ -59,7 +63,7 @@ public final class CSVReader {
     }
 
     deinit {
-        fclose(file)
+        gzclose(file)
     }
 
     /// The next non-empty record, or nil at end of file.
@@ -115,12 +119,23 @@ public final class CSVReader {
         let want = buffer.count - end
         let got = buffer.withUnsafeMutableBufferPointer { b -> Int in
             guard let base = b.baseAddress else { return 0 }
-            return fread(base + end, 1, want, file)
+            return Int(gzread(file, base + end, UInt32(want)))
+        }
+        if got < 0 {
+            var code: Int32 = 0
+            let msg = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
+            throw InputError(file: name, line: line, reason: "could not be read to the end (\(msg)); is the .gz file truncated?")
         }
         end += got
         if got < want {
-            if ferror(file) != 0 {
-                throw InputError(file: name, line: line, reason: "could not be read to the end (\(String(cString: strerror(errno))))")
+            // A truncated .gz ends early with an error that only gzerror reports.
+            var code: Int32 = 0
+            _ = gzerror(file, &code)
+            if code != Z_OK && code != Z_BUF_ERROR {
+                throw InputError(file: name, line: line, reason: "could not be read to the end; the compressed file is damaged or truncated")
+            }
+            if code == Z_BUF_ERROR {
+                throw InputError(file: name, line: line, reason: "the compressed file ends in the middle (truncated .gz)")
             }
             eof = true
         }
