@@ -36,8 +36,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "ZonalFences", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
+        .target(name: "ZonalBikes", dependencies: ["ZonalCore", "ZonalFences", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         .executableTarget(name: "zonal", dependencies: [
-            "ZonalCore", "ZonalFences",
+            "ZonalCore", "ZonalFences", "ZonalBikes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "ZonalIOTests", dependencies: ["ZonalIO", "ZonalGeo"]),
         .testTarget(name: "ZonalCoreTests", dependencies: ["ZonalCore"]),
         .testTarget(name: "ZonalFencesTests", dependencies: ["ZonalFences", "ZonalCore"]),
+        .testTarget(name: "ZonalBikesTests", dependencies: ["ZonalBikes", "ZonalFences", "ZonalCore", "ZonalGeo"]),
         .testTarget(name: "EndToEndTests", dependencies: [], exclude: ["Golden"]),
     ]
 )

@@ -201,6 +201,11 @@ public enum JobParser {
                 throw fail("inputs.\(path.split(separator: ".").dropFirst().isEmpty ? key : path)", "the path '\(written)' does not exist (looked for \(url.path))")
             }
         }
+        for key in order {
+            for needed in registry.input(named: key)?.requires ?? [] where inputs[needed] == nil {
+                throw fail("inputs.\(key)", "needs the input '\(needed)' as well, which the job does not name")
+            }
+        }
         for t in tasks {
             guard let task = registry.task(named: t) else { continue }
             for needed in task.inputs where inputs[needed] == nil {

@@ -68,8 +68,10 @@ public struct InputKind: Sendable {
     public var key: String
     public var summary: String
     public var loader: any DatasetLoader
-    public init(key: String, summary: String, loader: any DatasetLoader) {
-        self.key = key; self.summary = summary; self.loader = loader
+    /// Inputs that must be loaded first (events are joined to fences as they load).
+    public var requires: [String]
+    public init(key: String, summary: String, loader: any DatasetLoader, requires: [String] = []) {
+        self.key = key; self.summary = summary; self.loader = loader; self.requires = requires
     }
 }
 

@@ -68,8 +68,9 @@ public final class Runner {
             job.tasks = job.tasks.filter(only.contains)
         }
         let tasks = job.tasks.compactMap(registry.task(named:))
-        let needed = Set(tasks.flatMap { $0.inputs + $0.optionalInputs })
-        let loadKeys = job.inputOrder.filter(needed.contains)
+        // A full run loads every input the job names; --only loads what its tasks use.
+        let needed = options.only == nil ? Set(job.inputOrder) : Set(tasks.flatMap { $0.inputs + $0.optionalInputs })
+        let loadKeys = Self.loadOrder(job: job, registry: registry, needed: needed)
         let progress = ProgressDisplay(enabled: !options.quiet && ProgressDisplay.terminalAttached())
 
         var steps = loadKeys.map { StepRecord(name: "load \($0)", kind: "load") }
@@ -230,6 +231,18 @@ public final class Runner {
             log.info("done in \(String(format: "%.2f", ended.timeIntervalSince(started))) s; reports in \(job.outURL.path)")
         }
         return RunOutcome(exitCode: status == "ok" ? 0 : 1, summaryPath: summaryPath)
+    }
+
+    /// Inputs to load, in job order, each after the inputs it requires.
+    static func loadOrder(job: Job, registry: Registry, needed: Set<String>) -> [String] {
+        var keys: [String] = []
+        func visit(_ key: String) {
+            guard !keys.contains(key), job.inputs[key] != nil else { return }
+            for r in registry.input(named: key)?.requires ?? [] { visit(r) }
+            keys.append(key)
+        }
+        for key in job.inputOrder where needed.contains(key) { visit(key) }
+        return keys
     }
 
     func recordLoad(key: String, input: JobInput, result: LoadResult, runID: Int, store: Store) throws {

@@ -21,7 +21,7 @@ public struct Validator {
             try store.beginRun()
             let progress = ProgressDisplay(enabled: false)
             var failed = false
-            for key in job.inputOrder {
+            for key in Runner.loadOrder(job: job, registry: registry, needed: Set(job.inputOrder)) {
                 guard let input = job.inputs[key], let kind = registry.input(named: key) else { continue }
                 do {
                     let r = try kind.loader.load(input, LoadContext(store: store, job: job, progress: progress, log: log))

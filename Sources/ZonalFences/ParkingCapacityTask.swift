@@ -24,36 +24,24 @@ public struct ParkingCapacityTask: ZonalTask {
         let repo = FenceRepository(store: ctx.store)
         let features = try repo.features()
         let attrs = Dictionary(grouping: try repo.attributes().filter { $0.layer == .parking }, by: \.code)
-        let geod = Geodesic.cgcs2000
-        let zones = features.filter { $0.layer == .management }
-        let zoneIndex = SpatialIndex(zones.map { $0.shape.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
-        let parking = features.filter { $0.layer == .parking }
-        ctx.progress.start("parking_capacity", total: parking.count)
-        let progress = ctx.progress
-        let rows: [ReportRow] = Parallel.slices(parking.count) { range in
-            // One GEOS context per slice (thread); zones are prepared in it.
-            let geos = GEOSContext()
-            let zoneGeoms = zones.map { try? geos.geometry($0.shape).prepared() }
-            var out: [ReportRow] = []
-            for f in parking[range] {
-                progress.advance()
-                guard let g = try? geos.geometry(f.shape), (try? g.isValid()) == true, let env = f.shape.envelope else { continue }
-                var zone: String?
-                zoneIndex.query(env) { j in
-                    if zone == nil, let z = zoneGeoms[j], (try? z.covers(g)) == true { zone = zones[j].code }
-                }
-                let cents = ParkingCapacity.cents(ofArea: geod.area(f.shape.polygons))
-                let a = attrs[f.code]?.first
-                let attrArea: Cell = a?.values["area"].flatMap(Double.init).map { .decimal($0, places: 2) } ?? .empty
-                let attrCap: Cell = a?.values["capacity"].flatMap { Int64($0) ?? Double($0).map { Int64($0) } }.map { .integer($0) } ?? .empty
-                let cells: [Cell] = [
-                    .text(f.code), f.name.map { .text($0) } ?? a?.values["name"].map { .text($0) } ?? .empty,
-                    zone.map { .text($0) } ?? .empty, .decimal(Double(cents) / 100, places: 2),
-                    .integer(ParkingCapacity.capacity(cents: cents)), attrArea, attrCap, .integer(Int64(f.record)),
-                ]
-                out.append(ReportRow(cells, shape: f.shape))
-            }
-            return out
+        let set = FenceSet(management: [], parking: features.filter { $0.layer == .parking }.map { .init(code: $0.code, name: $0.name, shape: $0.shape) },
+                           noParking: [])
+        var withZones = set
+        withZones.management = features.filter { $0.layer == .management }.map { .init(code: $0.code, name: $0.name, shape: $0.shape) }
+        ctx.progress.start("parking_capacity", total: set.parking.count)
+        let parkingFeatures = features.filter { $0.layer == .parking }
+        var rows: [ReportRow] = []
+        for c in withZones.parkingCapacities() {
+            let f = parkingFeatures[c.index]
+            let a = attrs[f.code]?.first
+            let attrArea: Cell = a?.values["area"].flatMap(Double.init).map { .decimal($0, places: 2) } ?? .empty
+            let attrCap: Cell = a?.values["capacity"].flatMap { Int64($0) ?? Double($0).map { Int64($0) } }.map { .integer($0) } ?? .empty
+            let cells: [Cell] = [
+                .text(f.code), f.name.map { .text($0) } ?? a?.values["name"].map { .text($0) } ?? .empty,
+                c.zone.map { .text($0) } ?? .empty, .decimal(Double(c.cents) / 100, places: 2),
+                .integer(c.capacity), attrArea, attrCap, .integer(Int64(f.record)),
+            ]
+            rows.append(ReportRow(cells, shape: f.shape))
         }
         ctx.progress.finish()
         try ctx.write(Self.report, rows: rows)

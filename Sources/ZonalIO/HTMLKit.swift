@@ -118,8 +118,10 @@ public enum SVGMap {
 
 public enum BarChart {
     /// Horizontal bars with labels and values.
-    public static func render(_ bars: [(label: String, value: Double, color: String)], unit: String = "") -> String {
-        guard let maxV = bars.map(\.value).max(), maxV > 0 else { return "<p class=\"note\">No data.</p>" }
+    /// `mark` draws a labelled vertical line at that value (e.g. the 0.90 bar).
+    public static func render(_ bars: [(label: String, value: Double, color: String)], unit: String = "",
+                              mark: (value: Double, label: String)? = nil, maxValue: Double? = nil) -> String {
+        guard let maxV = maxValue ?? bars.map(\.value).max(), maxV > 0 else { return "<p class=\"note\">No data.</p>" }
         let rowH = 24.0, labelW = 280.0, barW = 480.0
         let height = Double(bars.count) * rowH + 8
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(labelW + barW + 80)) \(Int(height))\" class=\"chart\" role=\"img\">"
@@ -130,6 +132,11 @@ public enum BarChart {
             svg += "<text x=\"\(Int(labelW - 6))\" y=\"\(Int(y + 16))\" text-anchor=\"end\" font-size=\"13\">\(HTML.escape(b.label))</text>"
             svg += "<rect x=\"\(Int(labelW))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", w))\" height=\"\(Int(rowH - 8))\" fill=\"\(b.color)\"><title>\(HTML.escape(b.label)): \(v)\(unit)</title></rect>"
             svg += "<text x=\"\(String(format: "%.1f", labelW + w + 6))\" y=\"\(Int(y + 16))\" font-size=\"13\">\(v)\(unit)</text>"
+        }
+        if let mark {
+            let x = labelW + mark.value / maxV * barW
+            svg += "<line x1=\"\(String(format: "%.1f", x))\" y1=\"0\" x2=\"\(String(format: "%.1f", x))\" y2=\"\(Int(height))\" stroke=\"#000\" stroke-dasharray=\"4 3\"/>"
+            svg += "<text x=\"\(String(format: "%.1f", x + 3))\" y=\"\(Int(height) - 2)\" font-size=\"11\">\(HTML.escape(mark.label))</text>"
         }
         return svg + "</svg>"
     }

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import ZonalCore
 import ZonalFences
+import ZonalBikes
 
 /// Every domain registers here, once; `zonal tasks`, the job parser and the
 /// runner all read this one list.
-let registry = Registry(modules: [FencesModule.module])
+let registry = Registry(modules: [FencesModule.module, BikesModule.module])
 
 struct Zonal: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,61 @@
+import Foundation
+import ZonalCore
+import ZonalFences
+import ZonalIO
+import ZonalStore
+
+/// `zone_occupancy` (§6.5.1 超量预警): bikes counted by each zone's sniffers
+/// at each report time against the zone's capacity. A MANAGEMENT zone holds
+/// the capacities of the parking areas inside it; a NOPARKING zone holds none,
+/// so any bike there is over capacity.
+public struct ZoneOccupancyTask: ZonalTask {
+    public init() {}
+    public let name = "zone_occupancy"
+    public let summary = "bikes counted per zone and time (Appendix B.6 via each sniffer's Zone) against the zone's parking capacity; over-capacity flags"
+    public let inputs = ["fences", "bt_sniffers", "bike_counts"]
+
+    static let report = ReportSpec("zone_occupancy", columns: [
+        ReportColumn("zone_code", .text), ReportColumn("time", .text), ReportColumn("bikes", .integer), ReportColumn("capacity", .integer),
+        ReportColumn("utilization", .decimal(places: 4)), ReportColumn("over_capacity", .bool), ReportColumn("sniffers", .integer),
+    ], geometry: .multiPolygon, sortKeyCount: 2)
+    public var reports: [ReportSpec] { [Self.report] }
+
+    public func run(_ ctx: TaskContext) throws -> TaskResult {
+        let fences = try FenceSet.read(from: ctx.store)
+        var capacity: [String: Int64] = [:]
+        for z in fences.management { capacity[z.code] = 0 }
+        for c in fences.parkingCapacities() { if let z = c.zone { capacity[z, default: 0] += c.capacity } }
+        for z in fences.noParking { capacity[z.code] = 0 }
+        var shapes: [String: ZonalGeoShape] = [:]
+        for f in fences.management + fences.noParking where shapes[f.code] == nil { shapes[f.code] = f.shape }
+
+        // A sniffer listed twice counts once; its first-listed zone wins.
+        let sql = """
+            SELECT s.zone, c.time, sum(c.bikenumber), count(*) FROM bike_counts c
+            JOIN (SELECT cod, zone FROM bt_sniffers WHERE fid IN (SELECT min(fid) FROM bt_sniffers GROUP BY cod)) s ON s.cod = c.cod_xt
+            GROUP BY s.zone, c.time_ms
+            """
+        var rows: [ReportRow] = []
+        var unknown = Set<String>()
+        var over = 0
+        for r in try ctx.store.db.rows(sql) {
+            let zone = r[0].text ?? "", bikes = r[2].int ?? 0
+            guard let cap = capacity[zone] else { unknown.insert(zone); continue }
+            let isOver = bikes > cap
+            if isOver { over += 1 }
+            rows.append(ReportRow([.text(zone), .text(r[1].text ?? ""), .integer(bikes), .integer(cap),
+                                   cap > 0 ? .decimal(Double(bikes) / Double(cap), places: 4) : .empty, .bool(isOver), .integer(r[3].int ?? 0)],
+                                  shape: shapes[zone]))
+        }
+        for z in unknown.sorted() {
+            ctx.warnings.append(Warning(file: ctx.job.inputs["bt_sniffers"]?.written ?? "bt_sniffers",
+                                        reason: "Zone \(z) is not a MANAGEMENT or NOPARKING code in the fences; its counts are left out of zone_occupancy"))
+        }
+        try ctx.write(Self.report, rows: rows)
+        return TaskResult(reportRows: [Self.report.name: rows.count], message: "\(over) zone-times over capacity")
+    }
+
+    public func present(_ ctx: PresentContext) throws -> [HTMLSection] {
+        try BikePresentation.occupancy(ctx)
+    }
+}

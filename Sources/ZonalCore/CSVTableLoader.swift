@@ -1,0 +1,164 @@
+import Foundation
+import ZonalIO
+import ZonalStore
+
+/// How one CSV column is checked and stored. A value that breaks its rule
+/// makes the row a reject naming the column and the reason.
+public struct FieldSpec: Sendable {
+    public enum Kind: Sendable {
+        /// Free text; `required` rejects empty values.
+        case text(required: Bool)
+        /// A device or fence code that must start with `prefix` (e.g. XT, DD, TFQ).
+        case code(prefix: String?)
+        case number(min: Double?, max: Double?, required: Bool)
+        case integer(min: Int64?, required: Bool)
+        /// Any of the contract's time forms; stored as `yyyy-MM-dd HH:mm:ss[.SSS]`
+        /// in the job's zone plus epoch milliseconds in `<name>_ms`.
+        case time(required: Bool)
+        /// 正常 / 异常 (Appendix B Condition).
+        case condition
+        /// A battery percentage written `85` or `85%`, 0–100.
+        case percent
+    }
+    public var name: String
+    public var kind: Kind
+    /// The store column; defaults to the CSV name in lower case.
+    public var column: String
+    public init(_ name: String, _ kind: Kind, column: String? = nil) {
+        self.name = name; self.kind = kind; self.column = column ?? name.lowercased()
+    }
+
+    var optional: Bool {
+        switch kind {
+        case .text(let r), .number(_, _, let r), .integer(_, let r), .time(let r): return !r
+        case .code, .condition, .percent: return false
+        }
+    }
+
+    var storeColumns: [TableColumn] {
+        switch kind {
+        case .text, .code, .condition: return [TableColumn(column, .text)]
+        case .number, .percent: return [TableColumn(column, .real)]
+        case .integer: return [TableColumn(column, .integer)]
+        case .time: return [TableColumn(column, .text), TableColumn(column + "_ms", .integer)]
+        }
+    }
+}
+
+/// Streams a CSV through its field specs in chunks: valid rows go to `sink`
+/// as store values (in spec order, `line` first), bad rows become rejects.
+/// Never holds more than one chunk of rows.
+public struct CSVTableLoader {
+    public let specs: [FieldSpec]
+    public let chunkSize: Int
+    public init(_ specs: [FieldSpec], chunkSize: Int = 65_536) { self.specs = specs; self.chunkSize = chunkSize }
+
+    /// Store columns: `line`, then each spec's columns.
+    public var columns: [TableColumn] { [TableColumn("line", .integer)] + specs.flatMap(\.storeColumns) }
+
+    public struct Outcome {
+        public var dataRows = 0, loaded = 0
+        public var rejects: [Reject] = []
+        public init() {}
+    }
+
+    public func load(path: String, shown: String, times: TimeParser, progress: ProgressDisplay?,
+                     sink: ([[SQLValue]]) throws -> Void) throws -> Outcome {
+        let reader = try CSVReader(path: path, displayName: shown)
+        var index: [Int] = []
+        for s in specs {
+            if let i = reader.header.firstIndex(where: { $0.caseInsensitiveCompare(s.name) == .orderedSame }) {
+                index.append(i)
+            } else if s.optional {
+                index.append(-1)
+            } else {
+                throw InputError(file: shown, line: 1, field: s.name,
+                                 reason: "the header has no \(s.name) column; expected \(specs.map(\.name).joined(separator: ",")) (it has \(reader.header.joined(separator: ",")))")
+            }
+        }
+        let width = reader.header.count
+        var out = Outcome()
+        var chunk: [[SQLValue]] = []
+        chunk.reserveCapacity(chunkSize)
+        progress?.start("load \(shown)")
+        rows: while let row = try reader.next() {
+            out.dataRows += 1
+            if row.values.count != width {
+                out.rejects.append(Reject(file: shown, line: row.line, field: nil,
+                                          reason: "has \(row.values.count) fields but the header has \(width); check for stray commas or quotes"))
+                continue
+            }
+            var values: [SQLValue] = [.integer(Int64(row.line))]
+            values.reserveCapacity(specs.count + 3)
+            for (k, s) in specs.enumerated() {
+                let raw = index[k] >= 0 ? row.values[index[k]] : ""
+                switch Self.check(raw, s, times) {
+                case .success(let v): values.append(contentsOf: v)
+                case .failure(let why):
+                    out.rejects.append(Reject(file: shown, line: row.line, field: s.name, reason: why.text))
+                    continue rows
+                }
+            }
+            chunk.append(values)
+            if chunk.count == chunkSize {
+                try sink(chunk)
+                out.loaded += chunk.count
+                progress?.advance(by: chunk.count)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        if !chunk.isEmpty { try sink(chunk); out.loaded += chunk.count }
+        progress?.finish()
+        return out
+    }
+
+    public struct Why: Error { public var text: String }
+
+    static func check(_ raw: String, _ s: FieldSpec, _ times: TimeParser) -> Result<[SQLValue], Why> {
+        let v = raw.trimmedSpace
+        func fail(_ t: String) -> Result<[SQLValue], Why> { .failure(Why(text: t)) }
+        switch s.kind {
+        case .text(let required):
+            if v.isEmpty { return required ? fail("is empty") : .success([.null]) }
+            return .success([.text(v)])
+        case .code(let prefix):
+            if v.isEmpty { return fail("is empty") }
+            if let prefix, !v.hasPrefix(prefix) { return fail("'\(v)' does not start with \(prefix)") }
+            return .success([.text(v)])
+        case .number(let lo, let hi, let required):
+            if v.isEmpty { return required ? fail("is empty") : .success([.null]) }
+            guard let d = Double(v), d.isFinite else { return fail("'\(v)' is not a number") }
+            if let lo, d < lo { return fail("\(v) is below \(DecimalFormat.trimmed(lo))") }
+            if let hi, d > hi { return fail("\(v) is above \(DecimalFormat.trimmed(hi))") }
+            return .success([.real(d)])
+        case .integer(let lo, let required):
+            if v.isEmpty { return required ? fail("is empty") : .success([.null]) }
+            guard let i = Int64(v) else { return fail("'\(v)' is not a whole number") }
+            if let lo, i < lo { return fail("\(v) is below \(lo)") }
+            return .success([.integer(i)])
+        case .time(let required):
+            if v.isEmpty { return required ? fail("is empty") : .success([.null, .null]) }
+            guard let ms = times.parse(v) else {
+                return fail("'\(v)' is not a time; use yyyyMMddHHmmss, yyyy-MM-dd HH:mm:ss[.SSS] or ISO 8601 with offset")
+            }
+            return .success([.text(times.format(ms, milliseconds: ms % 1000 != 0)), .integer(ms)])
+        case .condition:
+            switch v {
+            case "正常", "异常": return .success([.text(v)])
+            default: return fail("'\(v)' must be 正常 or 异常")
+            }
+        case .percent:
+            let digits = v.hasSuffix("%") ? String(v.dropLast()).trimmedSpace : v
+            guard let d = Double(digits), d.isFinite else { return fail("'\(v)' is not a percentage like 85 or 85%") }
+            guard d >= 0, d <= 100 else { return fail("\(v) is outside 0–100 %") }
+            return .success([.real(d)])
+        }
+    }
+}
+
+extension DecimalFormat {
+    /// A number without trailing zeros, for messages ("90" not "90.0").
+    public static func trimmed(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
+    }
+}
