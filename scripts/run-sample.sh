@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the main sample job: the Beijing fence audit.
-# Reports land in Outputs/beijing-fence-audit/ (open report.html in a browser).
+# Sets up, builds and runs a sample job: by default the Beijing fence audit.
+#   bash scripts/run-sample.sh                                   # Jobs/beijing-fence-audit.yaml
+#   bash scripts/run-sample.sh Jobs/beijing-nightly-infence.yaml [zonal run options]
+# Reports land in Outputs/<job>/ (open report.html in a browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product zonal
-.build/release/zonal run Jobs/beijing-fence-audit.yaml "$@"
-echo "Reports: $(pwd)/Outputs/beijing-fence-audit/ (report.html, beijing-fence-audit.xlsx, *.csv, *.geojson, zonal.sqlite)"
+job=Jobs/beijing-fence-audit.yaml
+if [ $# -gt 0 ] && [[ "$1" == *.yaml ]]; then job=$1; shift; fi
+.build/release/zonal run "$job" "$@"
+name=$(basename "$job" .yaml)
+echo "Reports: $(pwd)/Outputs/$name/ (report.html, $name.xlsx, *.csv, *.geojson, zonal.sqlite)"

@@ -39,7 +39,8 @@ enum BikePresentation {
         var hot: [String: (Int64, String)] = [:]
         for r in noParking { hot[r.cells[0].display, default: (0, r.cells[3].display)].0 += int(r.cells[2]) }
         let top = hot.sorted { $0.value.0 != $1.value.0 ? $0.value.0 > $1.value.0 : $0.key < $1.key }.prefix(10)
-        let hotBars = top.map { (label: "\($0.key) \($0.value.1)", value: Double($0.value.0), color: "#762a83") }
+        // Labels are the zone names (short enough to read); codes are in the table below.
+        let hotBars = top.map { (label: $0.value.1.isEmpty ? $0.key : String($0.value.1.prefix(18)), value: Double($0.value.0), color: "#762a83") }
         let rateText = total.flatMap { dec($0.cells[3]) }.map { DecimalFormat.fixed($0, places: 4) } ?? "n/a"
         return [HTMLSection(title: "In-fence rate (入栏率)", headline: [
             ("locks in management zones", total.map { "\(int($0.cells[1]))" } ?? "0"),
