@@ -11,10 +11,15 @@ import ZonalGeo
 final class PointAssigner: @unchecked Sendable {
     struct Layer {
         var codes: [String]
+        /// Each fence's position in code order, so "smallest code wins" compares integers.
+        var rank: [Int32]
         var shapes: [Shape]
         var index: SpatialIndex
         init(_ fences: [FenceSet.Fence]) {
             codes = fences.map(\.code)
+            var r = [Int32](repeating: 0, count: fences.count)
+            for (pos, i) in fences.indices.sorted(by: { (fences[$0].code, $0) < (fences[$1].code, $1) }).enumerated() { r[i] = Int32(pos) }
+            rank = r
             shapes = fences.map(\.shape)
             index = SpatialIndex(fences.map { $0.shape.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
         }
@@ -86,7 +91,7 @@ final class PointAssigner: @unchecked Sendable {
         func covering(_ layer: Layer, _ id: Int) -> Int32 {
             var best = -1
             layer.index.query(point: p) { i in
-                if best >= 0 && layer.codes[i] >= layer.codes[best] { return }
+                if best >= 0 && layer.rank[i] >= layer.rank[best] { return }
                 if point == nil { point = try? worker.geos.point(p) }
                 guard let g = point, let prep = worker.prepared(id, i, layer.shapes), (try? prep.covers(g)) == true else { return }
                 best = i

@@ -92,10 +92,8 @@ public struct CSVTableLoader {
             values.reserveCapacity(specs.count + 3)
             for (k, s) in specs.enumerated() {
                 let raw = index[k] >= 0 ? row.values[index[k]] : ""
-                switch Self.check(raw, s, times) {
-                case .success(let v): values.append(contentsOf: v)
-                case .failure(let why):
-                    out.rejects.append(Reject(file: shown, line: row.line, field: s.name, reason: why.text))
+                if let why = Self.check(raw, s, times, into: &values) {
+                    out.rejects.append(Reject(file: shown, line: row.line, field: s.name, reason: why))
                     continue rows
                 }
             }
@@ -112,47 +110,48 @@ public struct CSVTableLoader {
         return out
     }
 
-    public struct Why: Error { public var text: String }
-
-    static func check(_ raw: String, _ s: FieldSpec, _ times: TimeParser) -> Result<[SQLValue], Why> {
+    /// Appends the field's store values, or returns why it is rejected.
+    /// Appending in place keeps a city day's millions of fields allocation-free.
+    static func check(_ raw: String, _ s: FieldSpec, _ times: TimeParser, into values: inout [SQLValue]) -> String? {
         let v = raw.trimmedSpace
-        func fail(_ t: String) -> Result<[SQLValue], Why> { .failure(Why(text: t)) }
         switch s.kind {
         case .text(let required):
-            if v.isEmpty { return required ? fail("is empty") : .success([.null]) }
-            return .success([.text(v)])
+            if v.isEmpty { if required { return "is empty" }; values.append(.null); return nil }
+            values.append(.text(v))
         case .code(let prefix):
-            if v.isEmpty { return fail("is empty") }
-            if let prefix, !v.hasPrefix(prefix) { return fail("'\(v)' does not start with \(prefix)") }
-            return .success([.text(v)])
+            if v.isEmpty { return "is empty" }
+            if let prefix, !v.hasPrefix(prefix) { return "'\(v)' does not start with \(prefix)" }
+            values.append(.text(v))
         case .number(let lo, let hi, let required):
-            if v.isEmpty { return required ? fail("is empty") : .success([.null]) }
-            guard let d = Double(v), d.isFinite else { return fail("'\(v)' is not a number") }
-            if let lo, d < lo { return fail("\(v) is below \(DecimalFormat.trimmed(lo))") }
-            if let hi, d > hi { return fail("\(v) is above \(DecimalFormat.trimmed(hi))") }
-            return .success([.real(d)])
+            if v.isEmpty { if required { return "is empty" }; values.append(.null); return nil }
+            // Plain decimal notation only: Swift's Double("0x74") would read hex as 116.
+            guard v.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 43 || $0 == 101 || $0 == 69 }),
+                  let d = Double(v), d.isFinite else { return "'\(v)' is not a number" }
+            if let lo, d < lo { return "\(v) is below \(DecimalFormat.trimmed(lo))" }
+            if let hi, d > hi { return "\(v) is above \(DecimalFormat.trimmed(hi))" }
+            values.append(.real(d))
         case .integer(let lo, let required):
-            if v.isEmpty { return required ? fail("is empty") : .success([.null]) }
-            guard let i = Int64(v) else { return fail("'\(v)' is not a whole number") }
-            if let lo, i < lo { return fail("\(v) is below \(lo)") }
-            return .success([.integer(i)])
+            if v.isEmpty { if required { return "is empty" }; values.append(.null); return nil }
+            guard let i = Int64(v) else { return "'\(v)' is not a whole number" }
+            if let lo, i < lo { return "\(v) is below \(lo)" }
+            values.append(.integer(i))
         case .time(let required):
-            if v.isEmpty { return required ? fail("is empty") : .success([.null, .null]) }
+            if v.isEmpty { if required { return "is empty" }; values.append(.null); values.append(.null); return nil }
             guard let ms = times.parse(v) else {
-                return fail("'\(v)' is not a time; use yyyyMMddHHmmss, yyyy-MM-dd HH:mm:ss[.SSS] or ISO 8601 with offset")
+                return "'\(v)' is not a time; use yyyyMMddHHmmss, yyyy-MM-dd HH:mm:ss[.SSS] or ISO 8601 with offset"
             }
-            return .success([.text(times.format(ms, milliseconds: ms % 1000 != 0)), .integer(ms)])
+            values.append(.text(times.format(ms, milliseconds: ms % 1000 != 0)))
+            values.append(.integer(ms))
         case .condition:
-            switch v {
-            case "正常", "异常": return .success([.text(v)])
-            default: return fail("'\(v)' must be 正常 or 异常")
-            }
+            guard v == "正常" || v == "异常" else { return "'\(v)' must be 正常 or 异常" }
+            values.append(.text(v))
         case .percent:
             let digits = v.hasSuffix("%") ? String(v.dropLast()).trimmedSpace : v
-            guard let d = Double(digits), d.isFinite else { return fail("'\(v)' is not a percentage like 85 or 85%") }
-            guard d >= 0, d <= 100 else { return fail("\(v) is outside 0–100 %") }
-            return .success([.real(d)])
+            guard let d = Double(digits), d.isFinite else { return "'\(v)' is not a percentage like 85 or 85%" }
+            guard d >= 0, d <= 100 else { return "\(v) is outside 0–100 %" }
+            values.append(.real(d))
         }
+        return nil
     }
 }
 

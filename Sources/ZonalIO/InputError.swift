@@ -86,5 +86,11 @@ extension Substring {
 }
 
 extension String {
-    public var trimmedSpace: String { self[...].trimmedSpace }
+    public var trimmedSpace: String {
+        // Most fields need no trimming: return them as they are, without a copy.
+        guard let f = utf8.first, let l = utf8.last else { return self }
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        if !isSpace(f) && !isSpace(l) { return self }
+        return self[...].trimmedSpace
+    }
 }
