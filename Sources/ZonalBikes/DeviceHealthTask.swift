@@ -29,18 +29,24 @@ public struct DeviceHealthTask: ZonalTask {
 
     struct Status { var time: String?; var condition: String?; var electricity: Double?; var faults: Int64; var reports: Int64 }
 
+    /// Each device's last report (by time; the later line wins a tie), its
+    /// fault count and report count, in one pass over the status table.
     static func statuses(_ db: Database, table: String, code: String) throws -> [String: Status] {
         guard try db.tableExists(table) else { return [:] }
-        // The last report by time; a later line wins a tie.
-        let sql = """
-            SELECT t.\(code), t.time, t.condition, t.electricity, a.faults, a.n FROM \(table) t
-            JOIN (SELECT \(code) AS c, max(time_ms) AS last, sum(condition = '异常') AS faults, count(*) AS n FROM \(table) GROUP BY \(code)) a
-              ON a.c = t.\(code) AND t.time_ms = a.last
-            ORDER BY t.line
-            """
+        let st = try db.prepare("SELECT \(code), time, time_ms, condition, electricity FROM \(table) ORDER BY line")
         var out: [String: Status] = [:]
-        for r in try db.rows(sql) {
-            out[r[0].text ?? ""] = Status(time: r[1].text, condition: r[2].text, electricity: r[3].double, faults: r[4].int ?? 0, reports: r[5].int ?? 0)
+        var lastMs: [String: Int64] = [:]
+        while try st.step() {
+            let device = st.column(0).text ?? "", ms = st.column(2).int ?? Int64.min
+            let condition = st.column(3).text
+            var s = out[device] ?? Status(time: nil, condition: nil, electricity: nil, faults: 0, reports: 0)
+            s.reports += 1
+            if condition == "异常" { s.faults += 1 }
+            if ms >= lastMs[device, default: Int64.min] {
+                lastMs[device] = ms
+                s.time = st.column(1).text; s.condition = condition; s.electricity = st.column(4).double
+            }
+            out[device] = s
         }
         return out
     }
@@ -63,6 +69,7 @@ public struct DeviceHealthTask: ZonalTask {
              s?.electricity.map { .bool($0 < low) } ?? .empty]
         }
 
+        var prepared: [String: PreparedGeometry?] = [:]
         var snifferZone: [String: String] = [:]
         for r in try db.rows("SELECT cod, lon, lat, zone FROM bt_sniffers ORDER BY line") {
             let code = r[0].text ?? ""
@@ -75,7 +82,8 @@ public struct DeviceHealthTask: ZonalTask {
             if !ctx.has(input: "fences") {
                 check = "not_checked"
             } else if let shape = zones[zone] {
-                let covered = (try? geos.geometry(shape).prepared().coversXY(p.x, p.y)) ?? false
+                if prepared[zone] == nil { prepared[zone] = try? geos.geometry(shape).prepared() }
+                let covered = (try? prepared[zone]??.coversXY(p.x, p.y)) ?? false
                 let (kx, ky) = PointAssigner.metresPerDegree(latitude: p.y)
                 let d = covered ? 0 : PointAssigner.distance(p, to: shape, kx: kx, ky: ky)
                 distance = .decimal(d, places: 2)
