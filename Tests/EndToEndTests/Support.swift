@@ -332,3 +332,91 @@ extension String {
         range(of: pattern, options: .regularExpression) != nil
     }
 }
+
+// MARK: - Bike workspaces (Jobs/beijing-nightly-infence.yaml)
+
+/// The Beijing bike-day inputs of Jobs/beijing-nightly-infence.yaml, in job order (key, file).
+let bikeInputs: [(key: String, file: String)] = [
+    ("parking_events", "parking_events.csv.gz"), ("bt_sniffers", "bt_sniffers.csv"),
+    ("bt_sniffer_status", "bt_sniffer_status.csv"), ("bt_studs", "bt_studs.csv"),
+    ("bt_stud_status", "bt_stud_status.csv"), ("monitored_bikes", "monitored_bikes.csv"),
+    ("bike_counts", "bike_counts.csv"),
+]
+
+let bikeExpectedDir = datasetDir.appendingPathComponent("expected")
+
+/// Jobs/beijing-nightly-infence.yaml adapted to a workspace: inputs are written as bare
+/// file names (so `rejects.file` equals the `file` column of Datasets/beijing/expected/rejects_*.csv),
+/// store and reports in ./out.
+struct BikeJobSpec {
+    var name = "beijing-nightly-infence"
+    /// (key, path as written in the job); fences first.
+    var inputs: [(key: String, path: String)] = [("fences", "fences")] + bikeInputs.map { ($0.key, $0.file) }
+    var params = "{tolerance_m: 0, low_battery_pct: 20}"
+    var tasks = "[infence_rate, zone_occupancy, device_health]"
+    var formats = "[csv, xlsx, geojson, html]"
+
+    var yaml: String {
+        var s = """
+        # end-to-end test copy of Jobs/beijing-nightly-infence.yaml
+        version: 1
+        job: \(name)
+        out: ./out
+        store: ./out/zonal.sqlite
+        timezone: Asia/Shanghai
+        inputs:
+
+        """
+        for i in inputs { s += "  \(i.key): \(i.path)\n" }
+        s += "params: \(params)\n"
+        s += "tasks: \(tasks)\n"
+        s += "formats: \(formats)\n"
+        return s
+    }
+
+    @discardableResult
+    func write(in dir: URL, named file: String = "job.yaml") throws -> URL {
+        let url = dir.appendingPathComponent(file)
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+}
+
+/// A fresh temp folder with copies of Datasets/beijing/fences and the bike-day files.
+func makeBikeWorkspace(_ label: String) throws -> URL {
+    let fm = FileManager.default
+    let dir = fm.temporaryDirectory.appendingPathComponent("zonal-e2e-\(label)-\(UUID().uuidString)")
+    try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+    try fm.copyItem(at: datasetDir.appendingPathComponent("fences"), to: dir.appendingPathComponent("fences"))
+    for f in bikeInputs {
+        try fm.copyItem(at: datasetDir.appendingPathComponent(f.file), to: dir.appendingPathComponent(f.file))
+    }
+    return dir
+}
+
+/// Rows of a CSV restricted to `columns` (by header name), in file order. Fails when a column is missing.
+func csvRows(_ url: URL, columns: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [[String]] {
+    let t = try CSVTable(url: url)
+    for c in columns where !t.header.contains(c) {
+        XCTFail("\(url.lastPathComponent) has no column \(c) (header: \(t.header))", file: file, line: line)
+    }
+    return t.rows.map { r in columns.map { r[$0] ?? "<missing>" } }
+}
+
+/// Asserts that `actual` has the rows of `expected` on the expected file's columns (all of
+/// them: the contract's columns), in the same order; extra columns of `actual` are ignored.
+func assertSameRows(_ actual: URL, _ expected: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+    let columns = try CSVTable(url: expected).header
+    let want = try csvRows(expected, columns: columns, file: file, line: line)
+    let got = try csvRows(actual, columns: columns, file: file, line: line)
+    XCTAssertEqual(got.count, want.count, "\(actual.lastPathComponent): row count", file: file, line: line)
+    let gotSet = Set(got.map { $0.joined(separator: ",") }), wantSet = Set(want.map { $0.joined(separator: ",") })
+    let missing = want.map { $0.joined(separator: ",") }.filter { !gotSet.contains($0) }
+    let extra = got.map { $0.joined(separator: ",") }.filter { !wantSet.contains($0) }
+    XCTAssertTrue(missing.isEmpty && extra.isEmpty,
+                  "\(actual.lastPathComponent) vs \(expected.lastPathComponent) on \(columns): missing \(missing.prefix(10)), unexpected \(extra.prefix(10))",
+                  file: file, line: line)
+    if missing.isEmpty && extra.isEmpty {
+        XCTAssertEqual(got, want, "\(actual.lastPathComponent): same rows but in a different order", file: file, line: line)
+    }
+}

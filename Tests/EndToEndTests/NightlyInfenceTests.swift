@@ -1,0 +1,263 @@
+import Foundation
+import XCTest
+
+/// End to end: Jobs/beijing-nightly-infence.yaml on the Beijing bike day (Datasets/beijing,
+/// made by make_bike_day.py), against the reference reports in Datasets/beijing/expected/,
+/// which the generator computed independently with shapely/pyproj (CONTRACT §3.2, §4
+/// infence_rate / zone_occupancy / device_health, §7 "General" and "In-fence").
+final class NightlyInfenceTests: XCTestCase {
+
+    /// The nightly job runs once per test process (about 7 s in a debug build); tests that
+    /// only read its outputs share it.
+    final class MainRun: @unchecked Sendable {
+        static let shared = MainRun()
+        private let lock = NSLock()
+        private var result: (dir: URL, run: RunResult)?
+        private var failure: Error?
+
+        func get() throws -> (dir: URL, run: RunResult) {
+            lock.lock(); defer { lock.unlock() }
+            if let result { return result }
+            if let failure { throw failure }
+            do {
+                let dir = try makeBikeWorkspace("nightly")
+                try BikeJobSpec().write(in: dir)
+                let r = try runZonal(["run", "job.yaml", "--quiet"], cwd: dir)
+                result = (dir, r)
+                atexit { if let d = MainRun.shared.result?.dir { removeWorkspace(d) } }
+                return (dir, r)
+            } catch { failure = error; throw error }
+        }
+    }
+
+    func mainRun() throws -> URL {
+        let (dir, r) = try MainRun.shared.get()
+        XCTAssertEqual(r.status, 0, "the nightly job must succeed: \(r.output)")
+        return dir.appendingPathComponent("out")
+    }
+
+    // MARK: a. the nightly job
+
+    func testNightlyReportsMatchReference() throws {
+        let out = try mainRun()
+        try assertSameRows(out.appendingPathComponent("infence_rate.csv"), bikeExpectedDir.appendingPathComponent("infence_rate.csv"))
+        try assertSameRows(out.appendingPathComponent("infence_by_company.csv"), bikeExpectedDir.appendingPathComponent("infence_by_company.csv"))
+        try assertSameRows(out.appendingPathComponent("noparking_events.csv"), bikeExpectedDir.appendingPathComponent("noparking_events.csv"))
+        let occ = bikeExpectedDir.appendingPathComponent("zone_occupancy.csv")
+        if FileManager.default.fileExists(atPath: occ.path) {
+            try assertSameRows(out.appendingPathComponent("zone_occupancy.csv"), occ)
+        } else {
+            print("note: expected/zone_occupancy.csv absent; zone_occupancy not compared")
+        }
+        // Contract columns first, in order (§4).
+        XCTAssertEqual(Array(try CSVTable(url: out.appendingPathComponent("infence_rate.csv")).header.prefix(4)),
+                       ["management_code", "events_in_zone", "events_in_parking", "infence_rate"])
+        XCTAssertEqual(Array(try CSVTable(url: out.appendingPathComponent("zone_occupancy.csv")).header.prefix(6)),
+                       ["zone_code", "time", "bikes", "capacity", "utilization", "over_capacity"])
+        XCTAssertTrue(fileStartsWithBOM(out.appendingPathComponent("infence_rate.csv")))
+    }
+
+    func testNightlyRejects() throws {
+        let out = try mainRun()
+        // The generator's planted bad rows: (file, line, field); field empty for a wrong field count.
+        var want: [[String]] = []
+        for f in ["rejects_parking_events.csv", "rejects_devices.csv"] {
+            want += try csvRows(bikeExpectedDir.appendingPathComponent(f), columns: ["file", "line", "field"])
+        }
+        want.sort { ($0[0], Int($0[1]) ?? 0) < ($1[0], Int($1[1]) ?? 0) }
+        let got = try csvRows(out.appendingPathComponent("rejects.csv"), columns: ["file", "line", "field", "reason"])
+        XCTAssertEqual(got.map { Array($0.prefix(3)) }, want, "rejects.csv must list exactly the planted bad lines, sorted by file then line")
+        for r in got { XCTAssertFalse(r[3].isEmpty, "every reject has a reason: \(r)") }
+    }
+
+    func testNightlySummaryAndHTML() throws {
+        let out = try mainRun()
+        let data = try Data(contentsOf: out.appendingPathComponent("summary.json"))
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(json["status"] as? String, "ok")
+        func strings(_ v: Any) -> [String] {
+            if let s = v as? String { return [s] }
+            if let d = v as? [String: Any] { return d.values.flatMap(strings) }
+            if let a = v as? [Any] { return a.flatMap(strings) }
+            return []
+        }
+        XCTAssertTrue(strings(json).contains("inside or on the boundary counts (covers)"),
+                      "summary.json must state the boundary rule")
+        let html = readText(out.appendingPathComponent("report.html"))
+        XCTAssertTrue(html.contains("0.90"), "report.html must show the spec's bar 0.90")
+        XCTAssertTrue(html.contains("<svg"), "report.html must draw the fences as SVG")
+    }
+
+    // MARK: b. tolerance
+
+    func testToleranceTwoMetres() throws {
+        let dir = try makeBikeWorkspace("nightly-tol2")
+        defer { removeWorkspace(dir) }
+        var spec = BikeJobSpec()
+        spec.params = "{tolerance_m: 2}"
+        try spec.write(in: dir)
+        let r = try runZonal(["run", "job.yaml", "--quiet"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.output)
+        try assertSameRows(dir.appendingPathComponent("out/infence_rate.csv"), bikeExpectedDir.appendingPathComponent("infence_rate_tol2.csv"))
+    }
+
+    // MARK: c. device health
+
+    struct StatusRow { var line: Int; var time: String; var condition: String; var electricity: Double }
+
+    /// Last status (latest Time, later line on a tie) and 异常 count per device, computed here
+    /// from the Appendix B CSV; rows that break the format (planted rejects) are skipped.
+    func statuses(_ file: String, codeColumn: String) throws -> [String: (last: StatusRow, faults: Int)] {
+        let t = try CSVTable(url: datasetDir.appendingPathComponent(file))
+        var out: [String: (last: StatusRow, faults: Int)] = [:]
+        for (i, r) in t.rows.enumerated() {
+            guard let code = r[codeColumn], let cond = r["Condition"], let e = r["Electricity"], let time = r["Time"],
+                  cond == "正常" || cond == "异常", time.count == 14, time.allSatisfy(\.isNumber),
+                  let el = Double(e.hasSuffix("%") ? String(e.dropLast()) : e), (0...100).contains(el) else { continue }
+            let row = StatusRow(line: i + 2, time: time, condition: cond, electricity: el)
+            var cur = out[code] ?? (row, 0)
+            if (row.time, row.line) >= (cur.last.time, cur.last.line) { cur.last = row }
+            if cond == "异常" { cur.faults += 1 }
+            out[code] = cur
+        }
+        return out
+    }
+
+    func testDeviceHealth() throws {
+        let out = try mainRun()
+        let report = try CSVTable(url: out.appendingPathComponent("device_health.csv"))
+        XCTAssertEqual(Array(report.header.prefix(9)), ["device_code", "kind", "zone_code", "last_time", "last_condition",
+                                                        "last_electricity", "fault_reports", "low_battery", "position_check"])
+        var byCode: [String: [String: String]] = [:]
+        for r in report.rows { byCode[r["device_code"] ?? ""] = r }
+
+        let sniffers = try CSVTable(url: datasetDir.appendingPathComponent("bt_sniffers.csv")).rows.compactMap { $0["Cod"] }
+        let studs = try CSVTable(url: datasetDir.appendingPathComponent("bt_studs.csv")).rows.compactMap { $0["Cod_DD"] }
+        XCTAssertEqual(Set(byCode.keys), Set(sniffers + studs), "one row per listed sniffer and stud")
+        XCTAssertEqual(report.rows.count, byCode.count, "no device listed twice")
+
+        // Planted position cases (expected/device_planted.csv, make_bike_day.py).
+        var planted: [String: String] = [:]
+        var farDistance: [String: Double] = [:]
+        for r in try CSVTable(url: bikeExpectedDir.appendingPathComponent("device_planted.csv")).rows {
+            let code = r["device_code"] ?? "", c = r["case"] ?? ""
+            switch c {
+            case "far_from_zone": planted[code] = "far_from_zone"; farDistance[code] = Double(r["detail"] ?? "")
+            case "unknown_zone": planted[code] = "unknown_zone"
+            case "unknown_parking": planted[code] = "unknown_parking_area"
+            case "unknown_sniffer": planted[code] = "unknown_sniffer"
+            default: break
+            }
+        }
+        XCTAssertEqual(planted, ["XT0005": "far_from_zone", "XT0024": "far_from_zone", "XT0058": "unknown_zone",
+                                 "DD000096": "unknown_parking_area", "DD000322": "unknown_parking_area",
+                                 "DD000195": "unknown_sniffer", "DD000207": "unknown_sniffer"], "the generator's planted device cases")
+        for code in sniffers + studs {
+            XCTAssertEqual(byCode[code]?["position_check"], planted[code] ?? "ok", "\(code) position_check")
+            XCTAssertEqual(byCode[code]?["kind"], code.hasPrefix("XT") ? "sniffer" : "stud", code)
+        }
+        for (code, d) in farDistance {
+            // The generator prints the geodesic distance to 0.1 m; Zonal's extra column to 0.01 m.
+            if let s = byCode[code]?["distance_to_zone_m"], let v = Double(s) {
+                XCTAssertEqual(v, d, accuracy: 0.06, "\(code) distance to its zone")
+            }
+        }
+
+        // Last status, fault reports and low battery, from the status files.
+        let status = try statuses("bt_sniffer_status.csv", codeColumn: "Cod_XT")
+            .merging(try statuses("bt_stud_status.csv", codeColumn: "Cod")) { a, _ in a }
+        XCTAssertGreaterThan(status.count, 300)
+        var lowCount = 0
+        for code in sniffers + studs {
+            guard let row = byCode[code] else { continue }
+            guard let s = status[code] else {
+                XCTAssertEqual(row["fault_reports"], "0", code)
+                XCTAssertEqual(row["low_battery"], "", "\(code) has no battery reading")
+                continue
+            }
+            let t = Array(s.last.time)
+            let shown = "\(String(t[0..<4]))-\(String(t[4..<6]))-\(String(t[6..<8])) \(String(t[8..<10])):\(String(t[10..<12])):\(String(t[12..<14]))"
+            XCTAssertEqual(row["last_time"], shown, "\(code) last_time")
+            XCTAssertEqual(row["last_condition"], s.last.condition, "\(code) last_condition")
+            XCTAssertEqual(Double(row["last_electricity"] ?? ""), s.last.electricity, "\(code) last_electricity")
+            XCTAssertEqual(row["fault_reports"], String(s.faults), "\(code) fault_reports = 异常 rows")
+            let low = s.last.electricity < 20
+            if low { lowCount += 1 }
+            XCTAssertEqual(row["low_battery"], low ? "true" : "false", "\(code): last Electricity \(s.last.electricity) vs 20")
+        }
+        // make_bike_day.py plants 4 low sniffers (XT0003, XT0012, XT0031, XT0042) and 6 studs drawn at 12–20 %.
+        for code in ["XT0003", "XT0012", "XT0031", "XT0042"] { XCTAssertEqual(byCode[code]?["low_battery"], "true", code) }
+        XCTAssertGreaterThanOrEqual(lowCount, 4)
+        // make_bike_day.py: XT0018 reports 异常 from 14:00 on, so its last report is 异常.
+        XCTAssertEqual(byCode["XT0018"]?["last_condition"], "异常")
+    }
+
+    // MARK: d. a device file over max_reject_rate
+
+    func testBadDeviceFileFailsAndKeepsStore() throws {
+        _ = try mainRun()
+        let src = try MainRun.shared.get().dir
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zonal-e2e-nightly-bad-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: src, to: dir)
+        defer { removeWorkspace(dir) }
+        // 12 data rows, 10 bad (10 > 0.01 × 12 and > 5): the run fails (§7 General).
+        var text = "Cod_XT,Condition,Electricity,Time\nXT0001,正常,80,20261120080000\nXT0002,异常,70%,20261120080000\n"
+        for i in 0..<10 { text += "XT00\(10 + i),坏了,50,20261120090000\n" }
+        try text.write(to: dir.appendingPathComponent("bad_status.csv"), atomically: true, encoding: .utf8)
+        var spec = BikeJobSpec()
+        spec.inputs = [("fences", "fences"), ("bt_sniffers", "bt_sniffers.csv"), ("bt_sniffer_status", "bad_status.csv")]
+        spec.tasks = "[device_health]"
+        spec.params = "{low_battery_pct: 20}"
+        try spec.write(in: dir, named: "bad.yaml")
+        let store = dir.appendingPathComponent("out/zonal.sqlite")
+        let before = try countsIfPossible(store)
+        if let b = before { XCTAssertGreaterThan(b["bt_sniffer_status"] ?? 0, 700, "the good run loaded the status file") }
+        let healthBefore = try Data(contentsOf: dir.appendingPathComponent("out/device_health.csv"))
+        let r = try runZonal(["run", "bad.yaml", "--quiet"], cwd: dir)
+        XCTAssertEqual(r.status, 1, r.output)
+        XCTAssertTrue(r.output.contains("bad_status.csv"), "the message names the file: \(r.output)")
+        XCTAssertTrue(r.output.contains("max_reject_rate"), "the message names max_reject_rate: \(r.output)")
+        try assertStoreUnchanged(before, store)
+        if let b = before, let a = try countsIfPossible(store) {
+            XCTAssertEqual(a["bt_sniffer_status"], b["bt_sniffer_status"])
+        }
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("out/device_health.csv")), healthBefore,
+                       "a failed run does not overwrite the previous report")
+    }
+
+    // MARK: e. --only and --log-format json
+
+    func testOnlyAndJSONLog() throws {
+        let dir = try makeBikeWorkspace("nightly-only")
+        defer { removeWorkspace(dir) }
+        // A small lock file keeps this quick: the first 1500 lines of the day.
+        guard let sh = which("sh"), which("gzip") != nil else { throw XCTSkip("sh/gzip not on PATH") }
+        let cut = try runProcess(sh, ["-c", "gzip -dc parking_events.csv.gz | head -n 1500 > small_events.csv"], cwd: dir)
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        var spec = BikeJobSpec()
+        spec.inputs = spec.inputs.map { $0.key == "parking_events" ? ($0.key, "small_events.csv") : $0 }
+        try spec.write(in: dir)
+        let r = try runZonal(["run", "job.yaml", "--only", "infence_rate", "--log-format", "json"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.output)
+        let out = dir.appendingPathComponent("out")
+        let fm = FileManager.default
+        for f in ["infence_rate.csv", "infence_by_company.csv", "noparking_events.csv", "summary.json"] {
+            XCTAssertTrue(fm.fileExists(atPath: out.appendingPathComponent(f).path), "\(f) written")
+        }
+        for f in ["zone_occupancy.csv", "device_health.csv"] {
+            XCTAssertFalse(fm.fileExists(atPath: out.appendingPathComponent(f).path), "\(f) must not be written with --only infence_rate")
+        }
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        let steps = try XCTUnwrap(summary["steps"] as? [[String: Any]])
+        let taskSteps = steps.filter { ($0["kind"] as? String) == "task" }.compactMap { $0["step"] as? String }
+        XCTAssertEqual(taskSteps, ["infence_rate"], "only infence_rate runs")
+
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
+        XCTAssertFalse(lines.isEmpty, "--log-format json logs to stderr")
+        for l in lines {
+            let obj = try? JSONSerialization.jsonObject(with: Data(l.utf8))
+            XCTAssertNotNil(obj as? [String: Any], "every stderr line is one JSON object: \(l)")
+        }
+        XCTAssertFalse(r.stderr.contains("zone_occupancy") || r.stderr.contains("device_health"), "no other task is logged: \(r.stderr)")
+    }
+}
