@@ -13,6 +13,13 @@ import ZonalStore
 struct EventLoader: DatasetLoader {
     static let table = "parking_events"
     static var schema: TableSchema { BikeInputs.table(table, BikeInputs.events, extra: BikeInputs.eventAssignment) }
+    /// Lock counts per zone, company and no-parking zone, written with the events.
+    static let countsSchema = TableSchema(name: "parking_event_counts", columns: [
+        TableColumn("management_code", .text), TableColumn("company", .text), TableColumn("noparking_code", .text),
+        TableColumn("events", .integer), TableColumn("in_parking", .integer),
+    ])
+
+    struct CountKey: Hashable { var zone: String?; var company: String; var noParking: String? }
 
     func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
         let fences = try FenceSet.read(from: ctx.store)
@@ -21,23 +28,45 @@ struct EventLoader: DatasetLoader {
         let loader = CSVTableLoader(BikeInputs.events)
         // Column positions in a loaded row: line, event_id, bike_id, company, lon, lat, time, time_ms, accuracy_m.
         let lonAt = 4, latAt = 5
-        var outcome = CSVTableLoader.Outcome()
-        let (_, replaced) = try ctx.store.replaceRows(Self.schema) { ins in
-            outcome = try loader.load(path: input.url.path, shown: input.written, times: TimeParser(timeZone: ctx.job.timezone),
-                                      progress: ctx.progress) { chunk in
-                let points = chunk.map { Coordinate($0[lonAt].double ?? 0, $0[latAt].double ?? 0) }
-                let assigned = assigner.assign(points)
-                var row: [SQLValue] = []
-                for (values, a) in zip(chunk, assigned) {
-                    row.removeAll(keepingCapacity: true)
-                    row.append(contentsOf: values)
-                    row.append(a.zone >= 0 ? .text(assigner.zones.codes[Int(a.zone)]) : .null)
-                    row.append(a.parking >= 0 ? .text(assigner.parking.codes[Int(a.parking)]) : .null)
-                    row.append(a.noParking >= 0 ? .text(assigner.noParking.codes[Int(a.noParking)]) : .null)
-                    row.append(.integer(a.inParking ? 1 : 0))
-                    row.append(a.distance.map { .real($0) } ?? .null)
-                    try ins.insert(row)
+        let path = input.url.path, shown = input.written
+        let times = TimeParser(timeZone: ctx.job.timezone)
+        let progress = ctx.progress
+        var counts: [CountKey: (events: Int64, inParking: Int64)] = [:]
+        // Parsing, checking and the join run on a background thread (the join
+        // itself on every core); this thread, which owns the store, inserts.
+        let (outcome, replaced) = try ctx.store.replaceRows(Self.schema) { ins in
+            try ChunkPipeline.run(produce: { emit in
+                try loader.load(path: path, shown: shown, times: times, progress: progress) { chunk in
+                    let points = chunk.map { Coordinate($0[lonAt].double ?? 0, $0[latAt].double ?? 0) }
+                    let assigned = assigner.assign(points)
+                    var rows: [[SQLValue]] = []
+                    rows.reserveCapacity(chunk.count)
+                    for (values, a) in zip(chunk, assigned) {
+                        var row = values
+                        row.append(a.zone >= 0 ? .text(assigner.zones.codes[Int(a.zone)]) : .null)
+                        row.append(a.parking >= 0 ? .text(assigner.parking.codes[Int(a.parking)]) : .null)
+                        row.append(a.noParking >= 0 ? .text(assigner.noParking.codes[Int(a.noParking)]) : .null)
+                        row.append(.integer(a.inParking ? 1 : 0))
+                        row.append(a.distance.map { .real($0) } ?? .null)
+                        rows.append(row)
+                    }
+                    try emit(rows)
                 }
+            }, consume: { (rows: [[SQLValue]]) in
+                for row in rows {
+                    try ins.insert(row)
+                    // Counts per zone × company × no-parking zone, so the in-fence
+                    // reports need not scan millions of rows again.
+                    let key = CountKey(zone: row[row.count - 5].text, company: row[3].text ?? "", noParking: row[row.count - 3].text)
+                    counts[key, default: (0, 0)].events += 1
+                    if case .integer(1) = row[row.count - 2] { counts[key, default: (0, 0)].inParking += 1 }
+                }
+            })
+        }
+        try ctx.store.replaceRows(Self.countsSchema) { ins in
+            for (k, v) in counts {
+                try ins.insert([k.zone.map { .text($0) } ?? .null, .text(k.company), k.noParking.map { .text($0) } ?? .null,
+                                .integer(v.events), .integer(v.inParking)])
             }
         }
         var warnings: [Warning] = []

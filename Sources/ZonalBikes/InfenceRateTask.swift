@@ -41,12 +41,12 @@ public struct InfenceRateTask: ZonalTask {
         let fences = try FenceSet.read(from: ctx.store)
         let zoneShape = Dictionary(fences.management.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         let db = ctx.store.db
-        let t = EventLoader.table
+        let t = EventLoader.countsSchema.name
 
         // Per zone, with the total.
         var rows: [ReportRow] = []
         var total = (zone: Int64(0), parking: Int64(0))
-        for r in try db.rows("SELECT management_code, count(*), sum(in_parking) FROM \(t) WHERE management_code IS NOT NULL GROUP BY management_code") {
+        for r in try db.rows("SELECT management_code, sum(events), sum(in_parking) FROM \(t) WHERE management_code IS NOT NULL GROUP BY management_code") {
             let code = r[0].text ?? "", n = r[1].int ?? 0, p = r[2].int ?? 0
             total.zone += n; total.parking += p
             let rate = Double(p) / Double(max(n, 1))
@@ -63,7 +63,7 @@ public struct InfenceRateTask: ZonalTask {
         // Per zone and company; `*` rows sum each company's zone rows.
         var byCompany: [ReportRow] = []
         var companyTotals: [String: (Int64, Int64)] = [:]
-        for r in try db.rows("SELECT management_code, company, count(*), sum(in_parking) FROM \(t) WHERE management_code IS NOT NULL GROUP BY management_code, company") {
+        for r in try db.rows("SELECT management_code, company, sum(events), sum(in_parking) FROM \(t) WHERE management_code IS NOT NULL GROUP BY management_code, company") {
             let company = r[1].text ?? "", n = r[2].int ?? 0, p = r[3].int ?? 0
             companyTotals[company, default: (0, 0)].0 += n
             companyTotals[company, default: (0, 0)].1 += p
@@ -75,7 +75,7 @@ public struct InfenceRateTask: ZonalTask {
         try ctx.write(Self.companyReport, rows: byCompany)
 
         let npNames = Dictionary(fences.noParking.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let np = try db.rows("SELECT noparking_code, company, count(*) FROM \(t) WHERE noparking_code IS NOT NULL GROUP BY noparking_code, company").map { r in
+        let np = try db.rows("SELECT noparking_code, company, sum(events) FROM \(t) WHERE noparking_code IS NOT NULL GROUP BY noparking_code, company").map { r in
             ReportRow([.text(r[0].text ?? ""), .text(r[1].text ?? ""), .integer(r[2].int ?? 0),
                        (npNames[r[0].text ?? ""] ?? nil).map { .text($0) } ?? .empty])
         }

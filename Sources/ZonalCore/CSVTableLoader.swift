@@ -48,7 +48,7 @@ public struct FieldSpec: Sendable {
 /// Streams a CSV through its field specs in chunks: valid rows go to `sink`
 /// as store values (in spec order, `line` first), bad rows become rejects.
 /// Never holds more than one chunk of rows.
-public struct CSVTableLoader {
+public struct CSVTableLoader: Sendable {
     public let specs: [FieldSpec]
     public let chunkSize: Int
     public init(_ specs: [FieldSpec], chunkSize: Int = 65_536) { self.specs = specs; self.chunkSize = chunkSize }

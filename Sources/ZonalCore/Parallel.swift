@@ -23,3 +23,76 @@ private final class SliceResults<T>: @unchecked Sendable {
     func set(_ i: Int, _ v: [T]) { lock.lock(); parts[i] = v; lock.unlock() }
     func joined() -> [T] { parts.flatMap { $0 } }
 }
+
+/// Two-stage pipeline: `produce` runs on a background thread and hands chunks
+/// to `consume`, which runs on the calling thread (the one that owns the
+/// store connection). At most `depth` chunks wait in between, so memory stays
+/// bounded while parsing and inserting proceed on separate cores.
+public enum ChunkPipeline {
+    public static func run<T, R>(depth: Int = 2,
+                                 produce: @escaping @Sendable (_ emit: ([T]) throws -> Void) throws -> R,
+                                 consume: ([T]) throws -> Void) throws -> R {
+        let channel = Channel<T, R>(depth: depth)
+        let thread = Thread {
+            do {
+                let r = try produce { chunk in try channel.put(chunk) }
+                channel.finish(.success(r))
+            } catch {
+                channel.finish(.failure(error))
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        do {
+            while let chunk = channel.take() { try consume(chunk) }
+        } catch {
+            channel.cancel()
+            _ = channel.waitResult()
+            throw error
+        }
+        return try channel.waitResult().get()
+    }
+
+    struct Cancelled: Error {}
+
+    final class Channel<T, R>: @unchecked Sendable {
+        private let cond = NSCondition()
+        private var queue: [[T]] = []
+        private var result: Result<R, any Error>?
+        private var cancelled = false
+        private let depth: Int
+        init(depth: Int) { self.depth = depth }
+
+        func put(_ chunk: [T]) throws {
+            cond.lock(); defer { cond.unlock() }
+            while queue.count >= depth && !cancelled { cond.wait() }
+            if cancelled { throw Cancelled() }
+            queue.append(chunk)
+            cond.broadcast()
+        }
+
+        /// The next chunk, or nil when the producer has finished and the queue is empty.
+        func take() -> [T]? {
+            cond.lock(); defer { cond.unlock() }
+            while queue.isEmpty && result == nil { cond.wait() }
+            if queue.isEmpty { return nil }
+            let c = queue.removeFirst()
+            cond.broadcast()
+            return c
+        }
+
+        func finish(_ r: Result<R, any Error>) {
+            cond.lock(); result = r; cond.broadcast(); cond.unlock()
+        }
+
+        func cancel() {
+            cond.lock(); cancelled = true; queue.removeAll(); cond.broadcast(); cond.unlock()
+        }
+
+        func waitResult() -> Result<R, any Error> {
+            cond.lock(); defer { cond.unlock() }
+            while result == nil { cond.wait() }
+            return result!
+        }
+    }
+}
