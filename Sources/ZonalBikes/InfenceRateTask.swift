@@ -33,9 +33,7 @@ public struct InfenceRateTask: ZonalTask {
     ], sortKeyCount: 2)
     public var reports: [ReportSpec] { [Self.rateReport, Self.companyReport, Self.noParkingReport] }
 
-    static func rate(_ inZone: Int64, _ inParking: Int64) -> Cell {
-        inZone > 0 ? .decimal(Double(inParking) / Double(inZone), places: 4) : .empty
-    }
+    static func rate(_ inZone: Int64, _ inParking: Int64) -> Cell { Ratio.cell(inParking, inZone) }
 
     public func run(_ ctx: TaskContext) throws -> TaskResult {
         let fences = try FenceSet.read(from: ctx.store)

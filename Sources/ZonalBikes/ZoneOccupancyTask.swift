@@ -44,7 +44,7 @@ public struct ZoneOccupancyTask: ZonalTask {
             let isOver = bikes > cap
             if isOver { over += 1 }
             rows.append(ReportRow([.text(zone), .text(r[1].text ?? ""), .integer(bikes), .integer(cap),
-                                   cap > 0 ? .decimal(Double(bikes) / Double(cap), places: 4) : .empty, .bool(isOver), .integer(r[3].int ?? 0)],
+                                   Ratio.cell(bikes, cap), .bool(isOver), .integer(r[3].int ?? 0)],
                                   shape: shapes[zone]))
         }
         for z in unknown.sorted() {

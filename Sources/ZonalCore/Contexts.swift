@@ -91,3 +91,16 @@ public struct ReportRow: Sendable {
     public var shape: ZonalGeoShape?
     public init(_ cells: [Cell], shape: ZonalGeoShape? = nil) { self.cells = cells; self.shape = shape }
 }
+
+/// Ratios between counts (in-fence rate, utilization), rounded half away from
+/// zero on the exact fraction: 1431 / 2400 = 0.59625 is 0.5963, where rounding
+/// the nearest double (0.596249999…) would give 0.5962.
+public enum Ratio {
+    public static func cell(_ numerator: Int64, _ denominator: Int64, places: Int = 4) -> Cell {
+        guard denominator > 0, numerator >= 0 else { return .empty }
+        var scale: Int64 = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (2 * numerator * scale + denominator) / (2 * denominator)
+        return .decimal(Double(scaled) / Double(scale), places: places)
+    }
+}

@@ -68,3 +68,15 @@ final class ReportSortTests: XCTestCase {
         XCTAssertEqual(sorted, ["*,5", "a,9", "a,10", "b,10", ",1"])
     }
 }
+
+final class RatioTests: XCTestCase {
+    func testRatesRoundHalfAwayOnTheExactFraction() {
+        XCTAssertEqual(Ratio.cell(1431, 2400).display, "0.5963")   // exactly 0.59625
+        XCTAssertEqual(Ratio.cell(1, 3).display, "0.3333")
+        XCTAssertEqual(Ratio.cell(2, 3).display, "0.6667")
+        XCTAssertEqual(Ratio.cell(7, 7).display, "1.0000")
+        XCTAssertEqual(Ratio.cell(0, 5).display, "0.0000")
+        XCTAssertEqual(Ratio.cell(3, 0), .empty)
+        XCTAssertEqual(Ratio.cell(42, 192).display, "0.2188")      // 0.21875
+    }
+}
