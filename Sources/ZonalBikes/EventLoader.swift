@@ -32,13 +32,18 @@ struct EventLoader: DatasetLoader {
         let times = TimeParser(timeZone: ctx.job.timezone)
         let progress = ctx.progress
         var counts: [CountKey: (events: Int64, inParking: Int64)] = [:]
+        let clock = StageClock()
+        var insertSeconds = 0.0
         // Parsing, checking and the join run on a background thread (the join
         // itself on every core); this thread, which owns the store, inserts.
+        let loadStart = Date()
         let (outcome, replaced) = try ctx.store.replaceRows(Self.schema) { ins in
             try ChunkPipeline.run(produce: { emit in
                 try loader.load(path: path, shown: shown, times: times, progress: progress) { chunk in
+                    let joinStart = Date()
                     let points = chunk.map { Coordinate($0[lonAt].double ?? 0, $0[latAt].double ?? 0) }
                     let assigned = assigner.assign(points)
+                    clock.add(join: Date().timeIntervalSince(joinStart))
                     var rows: [[SQLValue]] = []
                     rows.reserveCapacity(chunk.count)
                     for (values, a) in zip(chunk, assigned) {
@@ -50,9 +55,13 @@ struct EventLoader: DatasetLoader {
                         row.append(a.distance.map { .real($0) } ?? .null)
                         rows.append(row)
                     }
+                    let waitStart = Date()
                     try emit(rows)
+                    clock.add(wait: Date().timeIntervalSince(waitStart))
                 }
             }, consume: { (rows: [[SQLValue]]) in
+                let insertStart = Date()
+                defer { insertSeconds += Date().timeIntervalSince(insertStart) }
                 for row in rows {
                     try ins.insert(row)
                     // Counts per zone × company × no-parking zone, so the in-fence
@@ -76,6 +85,22 @@ struct EventLoader: DatasetLoader {
         return LoadResult(rows: outcome.loaded, replacedRows: replaced,
                           files: [LoadedFile(written: input.written, url: input.url, dataRows: outcome.dataRows,
                                              rejects: outcome.rejects.count, encoding: "UTF-8")],
-                          rejects: outcome.rejects, warnings: warnings)
+                          rejects: outcome.rejects, warnings: warnings,
+                          notes: clock.summary(total: Date().timeIntervalSince(loadStart), insert: insertSeconds))
+    }
+}
+
+/// Where a long event load spends its time, for the step message: the
+/// reading thread (parse and check, join, waiting for the inserter) and the
+/// inserting thread.
+final class StageClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var join = 0.0, wait = 0.0
+    func add(join j: Double = 0, wait w: Double = 0) { lock.lock(); join += j; wait += w; lock.unlock() }
+    func summary(total: Double, insert: Double) -> String {
+        lock.lock(); defer { lock.unlock() }
+        let read = max(0, total - join - wait)
+        func f(_ d: Double) -> String { String(format: "%.2f s", d) }
+        return "reading thread: parse and check \(f(read)), join \(f(join)), waiting on inserts \(f(wait)); inserting thread: insert \(f(insert))"
     }
 }

@@ -42,8 +42,11 @@ public struct LoadResult: Sendable {
     public var files: [LoadedFile]
     public var rejects: [Reject]
     public var warnings: [Warning]
-    public init(rows: Int, replacedRows: Int, files: [LoadedFile], rejects: [Reject] = [], warnings: [Warning] = []) {
+    /// Extra detail for the step's message (e.g. where a long load spent its time).
+    public var notes: String?
+    public init(rows: Int, replacedRows: Int, files: [LoadedFile], rejects: [Reject] = [], warnings: [Warning] = [], notes: String? = nil) {
         self.rows = rows; self.replacedRows = replacedRows; self.files = files; self.rejects = rejects; self.warnings = warnings
+        self.notes = notes
     }
 }
 

@@ -159,6 +159,7 @@ public final class Runner {
                 steps[i].ended = Date(); steps[i].status = "ok"; steps[i].rows = result.rows
                 steps[i].message = "\(result.rows) rows" + (result.replacedRows > 0 ? ", replaced \(result.replacedRows) rows of the previous load" : "")
                     + (result.rejects.isEmpty ? "" : ", \(result.rejects.count) rejects")
+                    + (result.notes.map { "; \($0)" } ?? "")
                 warnings += result.warnings
                 for w in result.warnings { log.warning("\(w.file)\(w.line.map { " line \($0)" } ?? ""): \(w.reason)") }
                 for f in result.files { rejectCounts.append((f.written, f.rejects)) }
