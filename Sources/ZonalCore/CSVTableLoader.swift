@@ -78,36 +78,57 @@ public struct CSVTableLoader: Sendable {
         }
         let width = reader.header.count
         var out = Outcome()
-        var chunk: [[SQLValue]] = []
-        chunk.reserveCapacity(chunkSize)
+        var raw: [TableRow] = []
+        raw.reserveCapacity(chunkSize)
         progress?.start("load \(shown)")
-        rows: while let row = try reader.next() {
-            out.dataRows += 1
-            if row.values.count != width {
-                out.rejects.append(Reject(file: shown, line: row.line, field: nil,
-                                          reason: "has \(row.values.count) fields but the header has \(width); check for stray commas or quotes"))
-                continue
+        let specs = self.specs
+        let columnIndex = index
+        // Rows are read in order on this thread; their fields are checked on
+        // every core, and results keep the file's order.
+        func flush() throws {
+            guard !raw.isEmpty else { return }
+            let rows = raw
+            let checked: [CheckedRow] = Parallel.slices(rows.count, minimumPerSlice: 4096) { range in
+                range.map { Self.checkRow(rows[$0], specs: specs, index: columnIndex, width: width, shown: shown, times: times) }
             }
-            var values: [SQLValue] = [.integer(Int64(row.line))]
-            values.reserveCapacity(specs.count + 3)
-            for (k, s) in specs.enumerated() {
-                let raw = index[k] >= 0 ? row.values[index[k]] : ""
-                if let why = Self.check(raw, s, times, into: &values) {
-                    out.rejects.append(Reject(file: shown, line: row.line, field: s.name, reason: why))
-                    continue rows
+            var chunk: [[SQLValue]] = []
+            chunk.reserveCapacity(checked.count)
+            for c in checked {
+                switch c {
+                case .row(let v): chunk.append(v)
+                case .reject(let r): out.rejects.append(r)
                 }
             }
-            chunk.append(values)
-            if chunk.count == chunkSize {
-                try sink(chunk)
-                out.loaded += chunk.count
-                progress?.advance(by: chunk.count)
-                chunk.removeAll(keepingCapacity: true)
-            }
+            out.dataRows += rows.count
+            raw.removeAll(keepingCapacity: true)
+            if !chunk.isEmpty { try sink(chunk); out.loaded += chunk.count }
+            progress?.advance(by: rows.count)
         }
-        if !chunk.isEmpty { try sink(chunk); out.loaded += chunk.count }
+        while let row = try reader.next() {
+            raw.append(row)
+            if raw.count == chunkSize { try flush() }
+        }
+        try flush()
         progress?.finish()
         return out
+    }
+
+    enum CheckedRow: Sendable { case row([SQLValue]), reject(Reject) }
+
+    static func checkRow(_ row: TableRow, specs: [FieldSpec], index: [Int], width: Int, shown: String, times: TimeParser) -> CheckedRow {
+        if row.values.count != width {
+            return .reject(Reject(file: shown, line: row.line, field: nil,
+                                  reason: "has \(row.values.count) fields but the header has \(width); check for stray commas or quotes"))
+        }
+        var values: [SQLValue] = [.integer(Int64(row.line))]
+        values.reserveCapacity(specs.count + 3)
+        for (k, s) in specs.enumerated() {
+            let raw = index[k] >= 0 ? row.values[index[k]] : ""
+            if let why = check(raw, s, times, into: &values) {
+                return .reject(Reject(file: shown, line: row.line, field: s.name, reason: why))
+            }
+        }
+        return .row(values)
     }
 
     /// Appends the field's store values, or returns why it is rejected.
