@@ -42,20 +42,10 @@ GEOD = Geod(a=6378137.0, rf=298.257222101)
 COMPANIES = [('美团', 'MT', 0.45), ('哈啰', 'HL', 0.35), ('青桔', 'QJ', 0.20)]
 N_GOOD = 200_000
 
-# local metric frame (same as make_dataset.py); only used for placing points
+# local metric frame, shared with make_dataset.py; only used for placing points
 # and for safety margins -- every expected number is computed on lon/lat.
-LON0, LAT0 = 116.40, 39.92
-_phi = math.radians(LAT0)
-KY = 111132.954 - 559.822 * math.cos(2 * _phi) + 1.175 * math.cos(4 * _phi)
-KX = 111412.84 * math.cos(_phi) - 93.5 * math.cos(3 * _phi)
-
-
-def to_ll(x, y):
-    return LON0 + x / KX, LAT0 + y / KY
-
-
-def to_xy(lon, lat):
-    return (lon - LON0) * KX, (lat - LAT0) * KY
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_dataset import LON0, LAT0, KX, KY, to_ll, to_xy  # noqa: E402
 
 
 def ll_to_xy_geom(g):
