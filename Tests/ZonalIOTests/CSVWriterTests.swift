@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 @testable import ZonalIO
 
-final class CSVWriterTests: XCTestCase {
-    private var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("zonal-csvwriter-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
+final class CSVWriterTests: TemporaryDirectoryTestCase {
 
     func testExactBytes() throws {
         let path = dir.appendingPathComponent("r.csv").path

@@ -3,18 +3,7 @@ import XCTest
 import ZIPFoundation
 @testable import ZonalIO
 
-final class XLSXReaderTests: XCTestCase {
-    private var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("zonal-xlsxreader-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
+final class XLSXReaderTests: TemporaryDirectoryTestCase {
 
     /// A zip with the given entries, the way Excel lays out a workbook.
     private func makeWorkbook(_ name: String, _ entries: [(String, String)]) throws -> String {

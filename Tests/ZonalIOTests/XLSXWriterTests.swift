@@ -3,18 +3,7 @@ import XCTest
 import ZIPFoundation
 @testable import ZonalIO
 
-final class XLSXWriterTests: XCTestCase {
-    private var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("zonal-xlsxwriter-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: dir)
-    }
+final class XLSXWriterTests: TemporaryDirectoryTestCase {
 
     private func writeSample(to path: String) throws {
         let writer = try XLSXWorkbookWriter(path: path)
