@@ -91,37 +91,33 @@ final class BadInputTests: XCTestCase {
         try assertStoreUnchanged(c.before, c.store)
     }
 
-    // d. Unknown top-level key.
-    func testUnknownJobKey() throws {
-        let c = try seeded("taks")
-        var spec = JobSpec(); spec.tasksKey = "taks"
+    /// A job-file mistake: exit 2, a message naming `names`, and neither the
+    /// store nor its run ledger touched.
+    private func assertJobFileError(_ label: String, _ edit: (inout JobSpec) -> Void, names: [String],
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let c = try seeded(label)
+        var spec = JobSpec()
+        edit(&spec)
         try writeJob(spec, in: c.ws, named: "bad.yaml")
         let r = try runZonal(["run", "bad.yaml"], cwd: c.ws)
-        XCTAssertEqual(r.status, 2, r.output)
-        assertContains(r.stderr, ["bad.yaml", "`taks`", "must be one of"])
+        XCTAssertEqual(r.status, 2, r.output, file: file, line: line)
+        assertContains(r.stderr, names)
         try assertStoreUnchanged(c.before, c.store, ledgerMayGrow: false)
+    }
+
+    // d. Unknown top-level key.
+    func testUnknownJobKey() throws {
+        try assertJobFileError("taks", { $0.tasksKey = "taks" }, names: ["bad.yaml", "`taks`", "must be one of"])
     }
 
     // e. Unknown task.
     func testUnknownTask() throws {
-        let c = try seeded("task")
-        var spec = JobSpec(); spec.tasks = "[fence_audit, infence]"
-        try writeJob(spec, in: c.ws, named: "bad.yaml")
-        let r = try runZonal(["run", "bad.yaml"], cwd: c.ws)
-        XCTAssertEqual(r.status, 2, r.output)
-        assertContains(r.stderr, ["tasks[1]", "'infence' is not a task; must be one of", "fence_audit", "parking_capacity"])
-        try assertStoreUnchanged(c.before, c.store, ledgerMayGrow: false)
+        try assertJobFileError("task", { $0.tasks = "[fence_audit, infence]" }, names: ["tasks[1]", "'infence' is not a task; must be one of", "fence_audit", "parking_capacity"])
     }
 
     // f. Missing input path.
     func testMissingInputPath() throws {
-        let c = try seeded("nope")
-        var spec = JobSpec(); spec.fences = "./nope"
-        try writeJob(spec, in: c.ws, named: "bad.yaml")
-        let r = try runZonal(["run", "bad.yaml"], cwd: c.ws)
-        XCTAssertEqual(r.status, 2, r.output)
-        assertContains(r.stderr, ["inputs.fences", "'./nope'"])
-        try assertStoreUnchanged(c.before, c.store, ledgerMayGrow: false)
+        try assertJobFileError("nope", { $0.fences = "./nope" }, names: ["inputs.fences", "'./nope'"])
     }
 
     // g. Garbage rows in a CSV attribute table: rejected, listed, the run goes on.
@@ -214,13 +210,7 @@ final class BadInputTests: XCTestCase {
 
     // j. Unknown parameter.
     func testUnknownParam() throws {
-        let c = try seeded("param")
-        var spec = JobSpec(); spec.params = "{tolerence_m: 1}"
-        try writeJob(spec, in: c.ws, named: "bad.yaml")
-        let r = try runZonal(["run", "bad.yaml"], cwd: c.ws)
-        XCTAssertEqual(r.status, 2, r.output)
-        assertContains(r.stderr, ["params.tolerence_m", "must be one of"])
-        try assertStoreUnchanged(c.before, c.store, ledgerMayGrow: false)
+        try assertJobFileError("param", { $0.params = "{tolerence_m: 1}" }, names: ["params.tolerence_m", "must be one of"])
     }
 
     // k. No .prj: an error unless params.assume_crs is set.
