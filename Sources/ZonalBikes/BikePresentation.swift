@@ -41,6 +41,8 @@ enum BikePresentation {
         let top = hot.sorted { $0.value.0 != $1.value.0 ? $0.value.0 > $1.value.0 : $0.key < $1.key }.prefix(10)
         // Labels are the zone names (short enough to read); codes are in the table below.
         let hotBars = top.map { (label: $0.value.1.isEmpty ? $0.key : String($0.value.1.prefix(18)), value: Double($0.value.0), color: "#762a83") }
+        let tolerance = ctx.job.params[BikeParams.toleranceM]
+        let toleranceNote = tolerance > 0 ? ", or within \(DecimalFormat.trimmed(tolerance)) m of a parking area (shortest distance on the CGCS2000 ellipsoid)" : ""
         let rateText = total.flatMap { dec($0.cells[3]) }.map { DecimalFormat.fixed($0, places: 4) } ?? "n/a"
         return [HTMLSection(title: "In-fence rate (入栏率)", headline: [
             ("locks in management zones", total.map { "\(int($0.cells[1]))" } ?? "0"),
@@ -49,7 +51,7 @@ enum BikePresentation {
             ("zones below 0.90", "\(below) of \(zoneRows.count)"),
             ("locks in no-parking zones", "\(noParking.reduce(Int64(0)) { $0 + int($1.cells[2]) })"),
         ], body: "<p class=\"note\">A lock counts in a zone or parking area when its point is inside or on the boundary (covers)"
-            + (ctx.job.params.double("tolerance_m").map { $0 > 0 ? ", or within \(DecimalFormat.trimmed($0)) m of a parking area (shortest distance on the CGCS2000 ellipsoid)" : "" } ?? "")
+            + toleranceNote
             + ". The spec's bar is 0.90 (seed 002 §7.2).</p>"
             + "<h3>Map: management zones shaded by in-fence rate</h3>" + SVGMap.render(features, legend: legend)
             + "<h3>In-fence rate per company</h3>" + BarChart.render(perCompany, mark: (InfenceRateTask.bar, "0.90 bar"), maxValue: 1)

@@ -13,8 +13,10 @@ public struct DeviceHealthTask: ZonalTask {
     public let summary = "last status, fault reports (异常), low battery and position checks of Bluetooth sniffers (XT) and studs (DD), Appendix B"
     public let inputs = ["bt_sniffers"]
     public let optionalInputs = ["fences", "bt_sniffer_status", "bt_studs", "bt_stud_status"]
-    public let params = [
-        ParamSpec("low_battery_pct", .number(min: 0, max: 100), default: .number(20), "a device whose last battery reading is below this is low"),
+    public let params = [BikeParams.lowBatteryPct.spec]
+    public let rules = [
+        RuleNote("low_battery", "the last electricity reading is strictly below low_battery_pct"),
+        RuleNote("far_from_zone", "a sniffer more than 100 m from its Zone's polygon (inside or on the boundary is 0 m)"),
     ]
     /// A sniffer further than this from its zone is misplaced (covers the zone, §6.2.3.3).
     public static let maxSnifferDistanceM = 100.0
@@ -24,68 +26,48 @@ public struct DeviceHealthTask: ZonalTask {
         ReportColumn("last_time", .text), ReportColumn("last_condition", .text), ReportColumn("last_electricity", .decimal(places: 0)),
         ReportColumn("fault_reports", .integer), ReportColumn("low_battery", .bool), ReportColumn("position_check", .text),
         ReportColumn("distance_to_zone_m", .decimal(places: 2)), ReportColumn("status_reports", .integer),
-    ], geometry: .point, sortKeyCount: 1)
+    ], geometry: .point)
     public var reports: [ReportSpec] { [Self.report] }
 
-    struct Status { var time: String?; var condition: String?; var electricity: Double?; var faults: Int64; var reports: Int64 }
-
-    /// Each device's last report (by time; the later line wins a tie), its
-    /// fault count and report count, in one pass over the status table.
-    static func statuses(_ db: Database, table: String, code: String) throws -> [String: Status] {
-        guard try db.tableExists(table) else { return [:] }
-        let st = try db.prepare("SELECT \(code), time, time_ms, condition, electricity FROM \(table) ORDER BY line")
-        var out: [String: Status] = [:]
-        var lastMs: [String: Int64] = [:]
-        while try st.step() {
-            let device = st.column(0).text ?? "", ms = st.column(2).int ?? Int64.min
-            let condition = st.column(3).text
-            var s = out[device] ?? Status(time: nil, condition: nil, electricity: nil, faults: 0, reports: 0)
-            s.reports += 1
-            if condition == "异常" { s.faults += 1 }
-            if ms >= lastMs[device, default: Int64.min] {
-                lastMs[device] = ms
-                s.time = st.column(1).text; s.condition = condition; s.electricity = st.column(4).double
-            }
-            out[device] = s
-        }
-        return out
-    }
-
     public func run(_ ctx: TaskContext) throws -> TaskResult {
-        let db = ctx.store.db
-        let low = ctx.job.params.double("low_battery_pct") ?? 20
+        let repo = BikeRepository(store: ctx.store)
+        let low = ctx.params[BikeParams.lowBatteryPct]
         let fences = ctx.has(input: "fences") ? try FenceSet.read(from: ctx.store) : FenceSet()
-        let zones = Dictionary((fences.management + fences.noParking).map { ($0.code, $0.shape) }, uniquingKeysWith: { a, _ in a })
+        // A sniffer's Zone may name a management or a no-parking zone; the first fence with the code is its polygon.
+        var zoneFences: [FenceSet.Fence] = []
+        var zoneAt: [String: Int] = [:]
+        for f in fences.management + fences.noParking where zoneAt[f.code] == nil {
+            zoneAt[f.code] = zoneFences.count
+            zoneFences.append(f)
+        }
+        let zones = PolygonLayer(name: "zones", codes: zoneFences.map(\.code), shapes: zoneFences.map(\.shape))
         let parkingAreas = Dictionary(fences.parking.map { ($0.code, $0.shape) }, uniquingKeysWith: { a, _ in a })
-        let snifferStatus = try Self.statuses(db, table: "bt_sniffer_status", code: "cod_xt")
-        let studStatus = try Self.statuses(db, table: "bt_stud_status", code: "cod")
-        let geos = GEOSContext()
+        let snifferStatus = try repo.statuses(table: "bt_sniffer_status", code: "cod_xt")
+        let studStatus = try repo.statuses(table: "bt_stud_status", code: "cod")
+        let ws = GEOSWorkspace.current
         var rows: [ReportRow] = []
         var problems = 0
 
-        func statusCells(_ s: Status?) -> [Cell] {
+        func statusCells(_ s: BikeRepository.Status?) -> [Cell] {
             [s?.time.map { .text($0) } ?? .empty, s?.condition.map { .text($0) } ?? .empty,
              s?.electricity.map { .decimal($0, places: 0) } ?? .empty, .integer(s?.faults ?? 0),
              s?.electricity.map { .bool($0 < low) } ?? .empty]
         }
 
-        var prepared: [String: PreparedGeometry?] = [:]
         var snifferZone: [String: String] = [:]
-        for r in try db.rows("SELECT cod, lon, lat, zone FROM bt_sniffers ORDER BY line") {
-            let code = r[0].text ?? ""
+        for sniffer in try repo.sniffers() {
+            let code = sniffer.code
             guard snifferZone[code] == nil else { continue }
-            let zone = r[3].text ?? ""
+            let zone = sniffer.zone
             snifferZone[code] = zone
-            let p = Coordinate(r[1].double ?? 0, r[2].double ?? 0)
+            let p = Coordinate(sniffer.lon, sniffer.lat)
             var check = "ok"
             var distance: Cell = .empty
             if !ctx.has(input: "fences") {
                 check = "not_checked"
-            } else if let shape = zones[zone] {
-                if prepared[zone] == nil { prepared[zone] = try? geos.geometry(shape).prepared() }
-                let covered = (try? prepared[zone]??.coversXY(p.x, p.y)) ?? false
-                let (kx, ky) = PointAssigner.metresPerDegree(latitude: p.y)
-                let d = covered ? 0 : PointAssigner.distance(p, to: shape, kx: kx, ky: ky)
+            } else if let z = zoneAt[zone] {
+                let covered = try zones.prepared(z, in: ws)?.covers(try ws.context.point(p)) ?? false
+                let d = covered ? 0 : LocalDistance(latitude: p.y).distance(p, toBoundaryOf: zones.shapes[z])
                 distance = .decimal(d, places: 2)
                 if d > Self.maxSnifferDistanceM { check = "far_from_zone" }
             } else {
@@ -97,20 +79,17 @@ public struct DeviceHealthTask: ZonalTask {
                                   + [.text(check), distance, .integer(s?.reports ?? 0)], shape: .point(p)))
         }
         var studSeen = Set<String>()
-        if try db.tableExists("bt_studs") {
-            for r in try db.rows("SELECT cod_dd, cod_xt, cod_tfq FROM bt_studs ORDER BY line") {
-                let code = r[0].text ?? "", sniffer = r[1].text ?? "", area = r[2].text ?? ""
-                guard studSeen.insert(code).inserted else { continue }
-                var issues: [String] = []
-                if ctx.has(input: "fences"), parkingAreas[area] == nil { issues.append("unknown_parking_area") }
-                if snifferZone[sniffer] == nil { issues.append("unknown_sniffer") }
-                if !issues.isEmpty { problems += 1 }
-                let s = studStatus[code]
-                let at = parkingAreas[area]?.envelope.map { Coordinate(($0.minX + $0.maxX) / 2, ($0.minY + $0.maxY) / 2) }
-                rows.append(ReportRow([.text(code), .text("stud"), snifferZone[sniffer].map { .text($0) } ?? .empty] + statusCells(s)
-                                      + [.text(issues.isEmpty ? "ok" : issues.joined(separator: ";")), .empty, .integer(s?.reports ?? 0)],
-                                      shape: at.map { .point($0) }))
-            }
+        for (code, sniffer, area) in try repo.studs() {
+            guard studSeen.insert(code).inserted else { continue }
+            var issues: [String] = []
+            if ctx.has(input: "fences"), parkingAreas[area] == nil { issues.append("unknown_parking_area") }
+            if snifferZone[sniffer] == nil { issues.append("unknown_sniffer") }
+            if !issues.isEmpty { problems += 1 }
+            let s = studStatus[code]
+            let at = parkingAreas[area]?.envelope.map { Coordinate(($0.minX + $0.maxX) / 2, ($0.minY + $0.maxY) / 2) }
+            rows.append(ReportRow([.text(code), .text("stud"), snifferZone[sniffer].map { .text($0) } ?? .empty] + statusCells(s)
+                                  + [.text(issues.isEmpty ? "ok" : issues.joined(separator: ";")), .empty, .integer(s?.reports ?? 0)],
+                                  shape: at.map { .point($0) }))
         }
         // Status reports from devices that are in no device list.
         for (code, s) in snifferStatus where snifferZone[code] == nil {

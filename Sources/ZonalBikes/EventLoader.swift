@@ -6,30 +6,27 @@ import ZonalIO
 import ZonalStore
 
 /// Loads a day of lock events and joins each to the fences as it streams in:
-/// chunks of 64k rows are parsed, assigned on every core, and bulk-inserted
-/// with their zone, parking area and no-parking zone. Joining at load time
-/// means millions of events are read and written once; the in-fence tasks
-/// then only aggregate in SQL. The fences must be loaded first (`requires`).
+/// chunks of 64k rows are parsed, assigned on every core with the shared
+/// point join, and bulk-inserted with their zone, parking area and no-parking
+/// zone. Joining at load time means millions of events are read and written
+/// once; the in-fence tasks then only aggregate. The fences must be loaded
+/// first (`requires`).
 struct EventLoader: DatasetLoader {
-    static let table = "parking_events"
-    static var schema: TableSchema { BikeInputs.table(table, BikeInputs.events, extra: BikeInputs.eventAssignment) }
-    /// Lock counts per zone, company and no-parking zone, written with the events.
-    static let countsSchema = TableSchema(name: "parking_event_counts", columns: [
-        TableColumn("management_code", .text), TableColumn("company", .text), TableColumn("noparking_code", .text),
-        TableColumn("events", .integer), TableColumn("in_parking", .integer),
-    ])
-
     struct CountKey: Hashable { var zone: String?; var company: String; var noParking: String? }
 
     func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
         let fences = try FenceSet.read(from: ctx.store)
-        let tolerance = ctx.job.params.double("tolerance_m") ?? 0
-        let assigner = PointAssigner(fences: fences, toleranceM: tolerance)
+        // Layers in the join, in this order: zones, parking areas (with the tolerance), no-parking zones.
+        let join = PointJoin([PointJoin.Target(fences.managementLayer),
+                              PointJoin.Target(fences.parkingLayer, toleranceM: ctx.params[BikeParams.toleranceM]),
+                              PointJoin.Target(fences.noParkingLayer)])
         let loader = CSVTableLoader(BikeInputs.events)
-        // Column positions in a loaded row: line, event_id, bike_id, company, lon, lat, time, time_ms, accuracy_m.
-        let lonAt = 4, latAt = 5
+        let lonAt = loader.position(of: "lon"), latAt = loader.position(of: "lat")
+        let schema = BikeRepository.events
+        let zoneAt = schema.position(of: "management_code"), companyAt = schema.position(of: "company")
+        let noParkingAt = schema.position(of: "noparking_code"), inParkingAt = schema.position(of: "in_parking")
         let path = input.url.path, shown = input.written
-        let times = TimeParser(timeZone: ctx.job.timezone)
+        let times = ctx.times
         let progress = ctx.progress
         var counts: [CountKey: (events: Int64, inParking: Int64)] = [:]
         let clock = StageClock()
@@ -37,22 +34,23 @@ struct EventLoader: DatasetLoader {
         // Parsing, checking and the join run on a background thread (the join
         // itself on every core); this thread, which owns the store, inserts.
         let loadStart = Date()
-        let (outcome, replaced) = try ctx.store.replaceRows(Self.schema) { ins in
+        let (outcome, replaced) = try ctx.store.replaceRows(BikeRepository.events) { ins in
             try ChunkPipeline.run(produce: { emit in
                 try loader.load(path: path, shown: shown, times: times, progress: progress) { chunk in
                     let joinStart = Date()
                     let points = chunk.map { Coordinate($0[lonAt].double ?? 0, $0[latAt].double ?? 0) }
-                    let assigned = assigner.assign(points)
+                    let matches = try join.assign(points)
                     clock.add(join: Date().timeIntervalSince(joinStart))
                     var rows: [[SQLValue]] = []
                     rows.reserveCapacity(chunk.count)
-                    for (values, a) in zip(chunk, assigned) {
+                    for (i, values) in chunk.enumerated() {
+                        let zone = matches[i, 0], parking = matches[i, 1], noParking = matches[i, 2]
                         var row = values
-                        row.append(a.zone >= 0 ? .text(assigner.zones.codes[Int(a.zone)]) : .null)
-                        row.append(a.parking >= 0 ? .text(assigner.parking.codes[Int(a.parking)]) : .null)
-                        row.append(a.noParking >= 0 ? .text(assigner.noParking.codes[Int(a.noParking)]) : .null)
-                        row.append(.integer(a.inParking ? 1 : 0))
-                        row.append(a.distance.map { .real($0) } ?? .null)
+                        row.append(zone.index.map { .text(fences.managementLayer.codes[$0]) } ?? .null)
+                        row.append(parking.index.map { .text(fences.parkingLayer.codes[$0]) } ?? .null)
+                        row.append(noParking.index.map { .text(fences.noParkingLayer.codes[$0]) } ?? .null)
+                        row.append(.integer(parking.index != nil ? 1 : 0))
+                        row.append(parking.distanceM.map { .real($0) } ?? .null)
                         rows.append(row)
                     }
                     let waitStart = Date()
@@ -64,15 +62,13 @@ struct EventLoader: DatasetLoader {
                 defer { insertSeconds += Date().timeIntervalSince(insertStart) }
                 for row in rows {
                     try ins.insert(row)
-                    // Counts per zone × company × no-parking zone, so the in-fence
-                    // reports need not scan millions of rows again.
-                    let key = CountKey(zone: row[row.count - 5].text, company: row[3].text ?? "", noParking: row[row.count - 3].text)
+                    let key = CountKey(zone: row[zoneAt].text, company: row[companyAt].text ?? "", noParking: row[noParkingAt].text)
                     counts[key, default: (0, 0)].events += 1
-                    if case .integer(1) = row[row.count - 2] { counts[key, default: (0, 0)].inParking += 1 }
+                    if case .integer(1) = row[inParkingAt] { counts[key, default: (0, 0)].inParking += 1 }
                 }
             })
         }
-        try ctx.store.replaceRows(Self.countsSchema) { ins in
+        try ctx.store.replaceRows(BikeRepository.eventCounts) { ins in
             for (k, v) in counts {
                 try ins.insert([k.zone.map { .text($0) } ?? .null, .text(k.company), k.noParking.map { .text($0) } ?? .null,
                                 .integer(v.events), .integer(v.inParking)])

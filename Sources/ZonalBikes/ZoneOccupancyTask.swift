@@ -13,39 +13,36 @@ public struct ZoneOccupancyTask: ZonalTask {
     public let name = "zone_occupancy"
     public let summary = "bikes counted per zone and time (Appendix B.6 via each sniffer's Zone) against the zone's parking capacity; over-capacity flags"
     public let inputs = ["fences", "bt_sniffers", "bike_counts"]
+    public let rules = [
+        RuleNote("capacity", "a MANAGEMENT zone holds the capacities of the PARKING areas it covers, floor(cents / 114) each; a NOPARKING zone holds 0"),
+        RuleNote("utilization", "bikes / capacity, rounded half away from zero on the exact fraction; over capacity when bikes > capacity"),
+    ]
 
     static let report = ReportSpec("zone_occupancy", columns: [
         ReportColumn("zone_code", .text), ReportColumn("time", .text), ReportColumn("bikes", .integer), ReportColumn("capacity", .integer),
         ReportColumn("utilization", .decimal(places: 4)), ReportColumn("over_capacity", .bool), ReportColumn("sniffers", .integer),
-    ], geometry: .multiPolygon, sortKeyCount: 2)
+    ], geometry: .multiPolygon)
     public var reports: [ReportSpec] { [Self.report] }
 
     public func run(_ ctx: TaskContext) throws -> TaskResult {
         let fences = try FenceSet.read(from: ctx.store)
         var capacity: [String: Int64] = [:]
         for z in fences.management { capacity[z.code] = 0 }
-        for c in fences.parkingCapacities() { if let z = c.zone { capacity[z, default: 0] += c.capacity } }
+        for c in try fences.parkingCapacities() { if let z = c.zone { capacity[z, default: 0] += c.capacity } }
         for z in fences.noParking { capacity[z.code] = 0 }
         var shapes: [String: ZonalGeoShape] = [:]
         for f in fences.management + fences.noParking where shapes[f.code] == nil { shapes[f.code] = f.shape }
 
-        // A sniffer listed twice counts once; its first-listed zone wins.
-        let sql = """
-            SELECT s.zone, c.time, sum(c.bikenumber), count(*) FROM bike_counts c
-            JOIN (SELECT cod, zone FROM bt_sniffers WHERE fid IN (SELECT min(fid) FROM bt_sniffers GROUP BY cod)) s ON s.cod = c.cod_xt
-            GROUP BY s.zone, c.time_ms
-            """
         var rows: [ReportRow] = []
         var unknown = Set<String>()
         var over = 0
-        for r in try ctx.store.db.rows(sql) {
-            let zone = r[0].text ?? "", bikes = r[2].int ?? 0
-            guard let cap = capacity[zone] else { unknown.insert(zone); continue }
-            let isOver = bikes > cap
+        for r in try BikeRepository(store: ctx.store).occupancy() {
+            guard let cap = capacity[r.zone] else { unknown.insert(r.zone); continue }
+            let isOver = r.bikes > cap
             if isOver { over += 1 }
-            rows.append(ReportRow([.text(zone), .text(r[1].text ?? ""), .integer(bikes), .integer(cap),
-                                   Ratio.cell(bikes, cap), .bool(isOver), .integer(r[3].int ?? 0)],
-                                  shape: shapes[zone]))
+            rows.append(ReportRow([.text(r.zone), .text(r.time), .integer(r.bikes), .integer(cap),
+                                   DecimalFormat.ratio(r.bikes, cap), .bool(isOver), .integer(r.sniffers)],
+                                  shape: shapes[r.zone]))
         }
         for z in unknown.sorted() {
             ctx.warnings.append(Warning(file: ctx.job.inputs["bt_sniffers"]?.written ?? "bt_sniffers",

@@ -24,12 +24,14 @@ public struct FenceAuditTask: ZonalTask {
     public let summary = "checks every fence against seed 002 §5: codes, geometry, COORDS, sizes, overlaps, attributes (rules F001–F017)"
     public let inputs = ["fences"]
     public let optionalInputs = ["districts"]
+    public let rules = [FenceRules.area, FenceRules.capacity, RuleNote.boundary,
+                        RuleNote("invalid_polygons", "a polygon GEOS finds invalid (F004) is not judged for area, capacity or relations GEOS cannot compute on it")]
 
     static let report = ReportSpec("fence_audit", columns: [
         ReportColumn("layer", .text), ReportColumn("code", .text), ReportColumn("rule", .text), ReportColumn("severity", .text),
         ReportColumn("message", .text), ReportColumn("lon", .decimal(places: 8)), ReportColumn("lat", .decimal(places: 8)),
         ReportColumn("feature", .integer),
-    ], geometry: .point, sortKeyCount: 3)
+    ], geometry: .point)
     public var reports: [ReportSpec] { [Self.report] }
 
     public func run(_ ctx: TaskContext) throws -> TaskResult {
@@ -54,7 +56,13 @@ public struct FenceAuditTask: ZonalTask {
     }
 }
 
-/// The rules, over features already in memory. One GEOS context, on the calling thread.
+/// The rules, over features already in memory, checked on every core. GEOS
+/// work goes through the shared polygon layers and each thread's workspace.
+///
+/// GEOS failures are errors, with one stated exception: GEOS may refuse a
+/// relation (overlap, containment) or a measurement on a polygon that is
+/// itself invalid. That polygon already has its F004 finding with GEOS's
+/// reason, so the relation is not judged, as F011/F012 are not.
 struct FenceAuditor {
     let layers: [LayerInfo]
     let features: [FenceFeature]
@@ -64,23 +72,26 @@ struct FenceAuditor {
 
     let geod = Geodesic.cgcs2000
 
-    /// Plain-value lookups every worker shares (no GEOS objects: those are per thread).
-    struct Lookup: @unchecked Sendable {
-        let attrsByKey: [String: [FenceAttributes]]
-        let attributeLayers: Set<FenceLayer>
-        let mgmt: (ids: [Int], index: SpatialIndex)
-        let parking: (ids: [Int], index: SpatialIndex)
-        let noParking: (ids: [Int], index: SpatialIndex)
+    /// One fence layer's features as a polygon layer, with their feature numbers.
+    struct Layer: Sendable {
+        let ids: [Int]
+        let polygons: PolygonLayer
+        init(_ layer: FenceLayer, _ features: [FenceFeature]) {
+            ids = features.indices.filter { features[$0].layer == layer }
+            polygons = PolygonLayer(name: layer.rawValue, codes: ids.map { features[$0].code }, shapes: ids.map { features[$0].shape })
+        }
     }
 
-    /// GEOS objects one worker thread builds for itself.
-    final class WorkerGeometry {
-        let geos = GEOSContext()
-        var geoms: [Geometry?] = []
-        var valid: [Bool] = []
-        var reps: [Coordinate?] = []
-        var preparedZones: [Int: PreparedGeometry] = [:]
-        var districts: [(District, PreparedGeometry)] = []
+    /// Plain values every worker shares.
+    struct Lookup: Sendable {
+        let attrsByKey: [String: [FenceAttributes]]
+        let attributeLayers: Set<FenceLayer>
+        let byLayer: [FenceLayer: Layer]
+        /// Each feature's position in its layer.
+        let position: [Int]
+        /// GEOS validity of every feature (false when GEOS cannot build it).
+        let valid: [Bool]
+        let districts: PolygonLayer?
     }
 
     func audit() throws -> [Finding] {
@@ -91,32 +102,40 @@ struct FenceAuditor {
             out.append(Finding(layer: l.layer.rawValue, code: "", rule: "F007",
                                message: "\(l.file): coordinate system is \(l.crs), not CGCS2000 geographic (EPSG:4490); Zonal transformed it with PROJ", at: nil, record: nil))
         }
-        func indexOf(_ layer: FenceLayer) -> (ids: [Int], index: SpatialIndex) {
-            let ids = features.indices.filter { features[$0].layer == layer }
-            return (ids, SpatialIndex(ids.map { features[$0].shape.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) }))
+        var byLayer: [FenceLayer: Layer] = [:]
+        var position = [Int](repeating: 0, count: features.count)
+        for l in FenceLayer.allCases {
+            let layer = Layer(l, features)
+            for (pos, id) in layer.ids.enumerated() { position[id] = pos }
+            byLayer[l] = layer
+        }
+        let partial = Lookup(attrsByKey: [:], attributeLayers: [], byLayer: byLayer, position: position, valid: [], districts: nil)
+        // Validity first, on every core: relations between two features need both.
+        let valid: [Bool] = try Parallel.slices(features.count) { range in
+            let ws = GEOSWorkspace.current
+            return try range.map { i in try geometry(i, partial, ws)?.isValid() ?? false }
         }
         let lookup = Lookup(attrsByKey: Dictionary(grouping: attributes) { "\($0.layer.rawValue)|\($0.code)" },
                             attributeLayers: Set(layers.filter { $0.attributeFile != nil }.map(\.layer)),
-                            mgmt: indexOf(.management), parking: indexOf(.parking), noParking: indexOf(.noParking))
+                            byLayer: byLayer, position: position, valid: valid,
+                            districts: districts.map { ds in PolygonLayer(name: "districts", codes: ds.map(\.adcode), shapes: ds.map(\.shape)) })
         // F002 depends on feature order, so it is decided here, before the parallel part.
         var seenCodes: [String: Int] = [:]
-        let geos = GEOSContext()
-        for f in features {
+        let ws = GEOSWorkspace.current
+        for (i, f) in features.enumerated() {
             let key = "\(f.layer.rawValue)|\(f.code)"
             if let first = seenCodes[key] {
-                let rep = (try? geos.geometry(f.shape).pointOnSurface()) ?? f.shape.polygons.first?.exterior.first
                 out.append(Finding(layer: f.layer.rawValue, code: f.code, rule: "F002",
                                    message: "CODE \(f.code) is also used by feature \(first) of \(f.layer.rawValue); codes must be unique in a layer",
-                                   at: rep, record: f.record))
+                                   at: try representativePoint(i, lookup, ws), record: f.record))
             } else { seenCodes[key] = f.record }
         }
-        // Per-feature rules on every core: each worker owns a GEOS context and
-        // the geometries built in it, and checks a contiguous slice of features.
-        out += Parallel.slices(features.count) { range in
-            let g = prepareGeometry()
+        // Per-feature rules on every core, each worker a contiguous slice.
+        out += try Parallel.slices(features.count) { range in
+            let ws = GEOSWorkspace.current
             var found: [Finding] = []
             for i in range {
-                checkFeature(i, g, lookup, &found)
+                try checkFeature(i, lookup, ws, &found)
                 progress?.advance()
             }
             return found
@@ -131,27 +150,31 @@ struct FenceAuditor {
         return out
     }
 
-    private func prepareGeometry() -> WorkerGeometry {
-        let g = WorkerGeometry()
-        g.geoms.reserveCapacity(features.count)
-        for f in features {
-            let geom = try? g.geos.geometry(f.shape)
-            g.geoms.append(geom)
-        }
-        for (i, f) in features.enumerated() where f.layer == .management {
-            if let p = try? g.geoms[i]?.prepared() { g.preparedZones[i] = p }
-        }
-        g.districts = (districts ?? []).compactMap { d in (try? g.geos.geometry(d.shape).prepared()).map { (d, $0) } }
-        return g
+    private func geometry(_ i: Int, _ lookup: Lookup, _ ws: GEOSWorkspace) throws -> Geometry? {
+        try lookup.byLayer[features[i].layer]!.polygons.geometry(lookup.position[i], in: ws)
     }
 
-    private func checkFeature(_ i: Int, _ g: WorkerGeometry, _ lookup: Lookup, _ out: inout [Finding]) {
+    /// GEOS's point on the surface; the first vertex when GEOS cannot build
+    /// the polygon or, for an invalid one (F004), cannot compute it.
+    private func representativePoint(_ i: Int, _ lookup: Lookup, _ ws: GEOSWorkspace) throws -> Coordinate? {
+        let firstVertex = features[i].shape.polygons.first?.exterior.first
+        guard let g = try geometry(i, lookup, ws) else { return firstVertex }
+        return try judged(lookup.valid[i]) { try g.pointOnSurface() } ?? firstVertex
+    }
+
+    /// Runs a GEOS relation or measurement; when an input is invalid (F004) a
+    /// GEOS failure means "not judged" (nil), otherwise it is an error.
+    private func judged<T>(_ inputsValid: Bool, _ body: () throws -> T) throws -> T? {
+        if inputsValid { return try body() }
+        return try? body()
+    }
+
+    private func checkFeature(_ i: Int, _ lookup: Lookup, _ ws: GEOSWorkspace, _ out: inout [Finding]) throws {
         let f = features[i]
         let layer = f.layer.rawValue
-        let geom = g.geoms[i]
-        let v = (try? geom?.validity()) ?? nil
-        let isValid = v?.valid ?? false
-        let rep = (try? geom?.pointOnSurface()) ?? f.shape.polygons.first?.exterior.first
+        let geom = try geometry(i, lookup, ws)
+        let isValid = lookup.valid[i]
+        let rep = try representativePoint(i, lookup, ws)
         func add(_ rule: String, _ msg: String, at: Coordinate? = nil) {
             out.append(Finding(layer: layer, code: f.code, rule: rule, message: msg, at: at ?? rep, record: f.record))
         }
@@ -164,7 +187,7 @@ struct FenceAuditor {
         // F004 validity
         if geom == nil {
             add("F004", "invalid geometry: GEOS cannot build it (a ring with fewer than 4 points)")
-        } else if let v, !v.valid {
+        } else if !isValid, let v = try geom?.validity() {
             add("F004", "invalid geometry: \(v.reason ?? "GEOS gives no reason")" + (v.location.map { " at \(fmt8($0.x)), \(fmt8($0.y))" } ?? ""), at: v.location)
         }
         // F005 distinct vertices
@@ -173,8 +196,8 @@ struct FenceAuditor {
         // F006 COORDS
         if let c = f.coords, !c.isEmpty, let msg = coordsProblem(c, f.shape) { add("F006", msg) }
         // F008 size (MANAGEMENT)
-        if f.layer == .management, let geom, let rect = try? geom.minimumRotatedRectangle(),
-           let pts = try? rect.exteriorCoordinates(), pts.count >= 4 {
+        if f.layer == .management, let geom, let rect = try judged(isValid, { try geom.minimumRotatedRectangle() }),
+           let pts = try judged(isValid, { try rect.exteriorCoordinates() }), pts.count >= 4 {
             let a = geod.distance(pts[0], pts[1]), b = geod.distance(pts[1], pts[2])
             let (len, wid) = (max(a, b), min(a, b))
             if wid < 30 {
@@ -200,14 +223,15 @@ struct FenceAuditor {
             add("F014", "has no name (NAME / 名称); the pattern is \(pattern.description)")
         }
         // F010 (PARKING in MANAGEMENT)
+        let zones = lookup.byLayer[.management]!
         if f.layer == .parking, let geom, let env = f.shape.envelope {
             var inside: String?
             var partly: [String] = []
-            lookup.mgmt.index.query(env) { j in
-                let m = lookup.mgmt.ids[j]
-                guard let p = g.preparedZones[m] else { return }
-                if (try? p.covers(geom)) == true { inside = inside ?? features[m].code }
-                else if (try? p.base.relate(geom, pattern: "2********")) == true { partly.append(features[m].code) }
+            try zones.polygons.candidates(env) { j in
+                guard let p = try zones.polygons.prepared(j, in: ws) else { return }
+                let both = isValid && lookup.valid[zones.ids[j]]
+                if try judged(both, { try p.covers(geom) }) == true { inside = inside ?? zones.polygons.codes[j] }
+                else if try judged(both, { try p.base.relate(geom, pattern: "2********") }) == true { partly.append(zones.polygons.codes[j]) }
             }
             let attrZone = attrRows.first?.values["management_code"]
             if inside == nil, !partly.isEmpty {
@@ -217,38 +241,48 @@ struct FenceAuditor {
             }
         }
         // F017 district: characters 4–9 of the code vs the district covering the representative point
-        if districts != nil, let rep, f.code.count >= 9, let pt = try? g.geos.point(rep) {
+        if let districts = lookup.districts, let rep, f.code.count >= 9 {
             let claimed = String(Array(f.code)[3..<9])
-            let d = g.districts.first { (try? $0.1.covers(pt)) == true }?.0
-            if let d, d.adcode != claimed {
-                add("F017", "code says district \(claimed) but the feature lies in \(d.adcode) \(d.name)")
-            } else if d == nil {
+            // The district list is ordered by adcode, so "smallest code wins" is "first listed".
+            if let d = try districts.covering(rep, in: ws) {
+                let name = self.districts?[d].name ?? ""
+                if districts.codes[d] != claimed { add("F017", "code says district \(claimed) but the feature lies in \(districts.codes[d]) \(name)") }
+            } else {
                 add("F017", "code says district \(claimed) but the feature lies in none of the districts given")
             }
         }
         // F009 and F015: overlaps with positive area (touching is not overlapping).
         guard let geom, let env = f.shape.envelope else { return }
         if f.layer == .noParking {
+            let parking = lookup.byLayer[.parking]!
             var hits: [Int] = []
-            lookup.parking.index.query(env) { hits.append(lookup.parking.ids[$0]) }
-            for j in hits.sorted() {
-                guard let h = g.geoms[j], (try? geom.relate(h, pattern: "2********")) == true else { continue }
-                add("F009", "overlaps PARKING area \(features[j].code)\(overlapArea(geom, h)); a no-parking zone must not contain parking areas (§5.5.1)")
+            parking.polygons.candidates(env) { hits.append($0) }
+            for j in hits.sorted(by: { parking.ids[$0] < parking.ids[$1] }) {
+                let both = isValid && lookup.valid[parking.ids[j]]
+                guard let h = try parking.polygons.geometry(j, in: ws),
+                      try judged(both, { try geom.relate(h, pattern: "2********") }) == true else { continue }
+                add("F009", "overlaps PARKING area \(parking.polygons.codes[j])\(try overlapArea(geom, h, both)); a no-parking zone must not contain parking areas (§5.5.1)")
             }
         }
         // Same-layer overlaps: each pair once, reported on the lower record.
-        let same = f.layer == .parking ? lookup.parking : (f.layer == .management ? lookup.mgmt : lookup.noParking)
+        let same = lookup.byLayer[f.layer]!
         var hits: [Int] = []
-        same.index.query(env) { let j = same.ids[$0]; if j > i { hits.append(j) } }
-        for j in hits.sorted() {
-            guard let h = g.geoms[j], (try? geom.relate(h, pattern: "2********")) == true else { continue }
-            add("F015", "overlaps \(layer) feature \(features[j].code) (feature \(features[j].record))\(overlapArea(geom, h))")
+        same.polygons.candidates(env) { if same.ids[$0] > i { hits.append($0) } }
+        for j in hits.sorted(by: { same.ids[$0] < same.ids[$1] }) {
+            let other = features[same.ids[j]]
+            let both = isValid && lookup.valid[same.ids[j]]
+            guard let h = try same.polygons.geometry(j, in: ws),
+                  try judged(both, { try geom.relate(h, pattern: "2********") }) == true else { continue }
+            add("F015", "overlaps \(layer) feature \(other.code) (feature \(other.record))\(try overlapArea(geom, h, both))")
         }
     }
 
-    private func overlapArea(_ a: Geometry, _ b: Geometry) -> String {
-        guard let inter = try? a.intersection(b), !inter.isEmpty else { return "" }
-        let polys = ((try? inter.exteriorCoordinates()).map { [Polygon(exterior: $0)] }) ?? []
+    /// " by about N m²" for an overlap GEOS can measure; the overlap of a
+    /// polygon with several parts (a multipolygon) is not measured.
+    private func overlapArea(_ a: Geometry, _ b: Geometry, _ bothValid: Bool) throws -> String {
+        guard let inter = try judged(bothValid, { try a.intersection(b) }), !inter.isEmpty else { return "" }
+        guard inter.isPolygon else { return "" }
+        let polys = [Polygon(exterior: try inter.exteriorCoordinates())]
         let m2 = geod.area(polys)
         return m2 > 0 ? " by about \(fmt2(m2)) m²" : ""
     }
@@ -304,7 +338,7 @@ struct FenceAuditor {
                 let km2 = f.layer == .management
                 let computed = km2 ? area / 1e6 : area
                 let decimals = text.split(separator: ".").dropFirst().first?.count ?? 0
-                let halfUnit = 0.5 * pow(10, -Double(decimals))
+                let halfUnit = 0.5 / DecimalFormat.pow10(decimals)
                 let tolM2 = max(0.5, 0.01 * area, halfUnit * (km2 ? 1e6 : 1))
                 if abs(v * (km2 ? 1e6 : 1) - area) > tolM2 {
                     let unit = km2 ? "km²" : "m²"
@@ -332,8 +366,6 @@ struct FenceAuditor {
             add("F013", "\(label) is '\(text)'; it must be a code from \(range.lowerBound) to \(range.upperBound)")
         }
     }
-
-    func namePattern(_ layer: FenceLayer) -> NamePattern { NamePattern.of(layer) }
 }
 
 /// The naming rules of §5.3.2, §5.4.2 and §5.5.2, compiled once.

@@ -37,13 +37,14 @@ struct District {
 }
 
 /// Reads what the fence loader stored. All SQL for the fence tasks lives here,
-/// so the tasks talk to this small interface rather than to SpatiaLite.
+/// so the tasks talk to this small interface rather than to the database.
 struct FenceRepository {
     let store: Store
 
     func layers() throws -> [LayerInfo] {
-        guard try store.db.tableExists(FenceTables.layers.name) else { return [] }
-        return try store.db.rows("SELECT layer, file, crs, crs_epsg, transformed, attr_file FROM fence_layers ORDER BY layer").compactMap { r in
+        try store.select(FenceTables.layers.name, columns: ["layer", "file", "crs", "crs_epsg", "transformed", "attr_file"],
+                         geometry: false, orderBy: "layer").compactMap { row in
+            let r = row.values
             guard let l = r[0].text.flatMap(FenceLayer.init(rawValue:)) else { return nil }
             return LayerInfo(layer: l, file: r[1].text ?? "", crs: r[2].text ?? "", epsg: r[3].int.map(Int.init),
                              transformed: r[4].int == 1, attributeFile: r[5].text)
@@ -51,22 +52,19 @@ struct FenceRepository {
     }
 
     func features() throws -> [FenceFeature] {
-        guard try store.db.tableExists(FenceTables.features.name) else { return [] }
-        let st = try store.db.prepare("SELECT layer, record, code, name, coords, AsBinary(geom) FROM fence_features ORDER BY layer, record")
-        var out: [FenceFeature] = []
-        while try st.step() {
-            guard let layer = st.column(0).text.flatMap(FenceLayer.init(rawValue:)),
-                  case .blob(let wkb) = st.column(5), let shape = try? WKB.decode(wkb) else { continue }
-            out.append(FenceFeature(layer: layer, record: Int(st.column(1).int ?? 0), code: st.column(2).text ?? "",
-                                    name: st.column(3).text, coords: st.column(4).text, shape: shape))
+        try store.select(FenceTables.features.name, columns: ["layer", "record", "code", "name", "coords"],
+                         geometry: true, orderBy: "layer, record").compactMap { row in
+            let r = row.values
+            guard let layer = r[0].text.flatMap(FenceLayer.init(rawValue:)), let shape = row.shape else { return nil }
+            return FenceFeature(layer: layer, record: Int(r[1].int ?? 0), code: r[2].text ?? "", name: r[3].text, coords: r[4].text, shape: shape)
         }
-        return out
     }
 
     func attributes() throws -> [FenceAttributes] {
-        guard try store.db.tableExists(FenceTables.attributes.name) else { return [] }
         let cols = ["name", "area", "capacity", "position", "land_use", "nature", "reason", "management_code"]
-        return try store.db.rows("SELECT layer, file, line, code, \(cols.joined(separator: ", ")) FROM fence_attributes ORDER BY layer, line").compactMap { r in
+        return try store.select(FenceTables.attributes.name, columns: ["layer", "file", "line", "code"] + cols,
+                                geometry: false, orderBy: "layer, line").compactMap { row in
+            let r = row.values
             guard let l = r[0].text.flatMap(FenceLayer.init(rawValue:)) else { return nil }
             var values: [String: String] = [:]
             for (i, c) in cols.enumerated() { if let t = r[4 + i].text { values[c] = t } }
@@ -75,10 +73,9 @@ struct FenceRepository {
     }
 
     func districts() throws -> [District] {
-        guard try store.db.tableExists(FenceTables.districts.name) else { return [] }
-        return try store.db.rows("SELECT adcode, name, AsBinary(geom) FROM districts ORDER BY adcode").compactMap { r in
-            guard case .blob(let b) = r[2], let s = try? WKB.decode(b) else { return nil }
-            return District(adcode: r[0].text ?? "", name: r[1].text ?? "", shape: s)
+        try store.select(FenceTables.districts.name, columns: ["adcode", "name"], geometry: true, orderBy: "adcode").compactMap { row in
+            guard let s = row.shape else { return nil }
+            return District(adcode: row.values[0].text ?? "", name: row.values[1].text ?? "", shape: s)
         }
     }
 }

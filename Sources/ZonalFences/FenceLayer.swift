@@ -1,3 +1,4 @@
+import ZonalCore
 import ZonalStore
 
 /// The three fence layers of seed 002 §5.
@@ -67,4 +68,10 @@ enum FenceTables {
         "名称": "name", "编码": "code", "面积": "area", "可容纳车辆": "capacity", "位置": "position",
         "用地类型": "land_use", "性质": "nature", "设置原因": "reason", "入栏管理区编码": "management_code",
     ]
+}
+
+/// The rules behind fence figures, as summary.json states them.
+enum FenceRules {
+    static let area = RuleNote("area", "geodesic on the CGCS2000 ellipsoid (a=6378137, 1/f=298.257222101), rounded half away from zero to 0.01 m2")
+    static let capacity = RuleNote("capacity", "floor(cents / 114) with cents = round(area * 100)")
 }

@@ -19,17 +19,20 @@ public struct FenceLoader: DatasetLoader {
         func find(_ stem: String, _ ext: String) -> String? {
             names.sorted().first { ($0 as NSString).deletingPathExtension.uppercased() == stem && ($0 as NSString).pathExtension.lowercased() == ext }
         }
-        let store = ctx.store
-        for t in [FenceTables.layers, FenceTables.features, FenceTables.attributes] { try store.ensure(t) }
-        let historyMark = try store.historyMark()
-        try store.suspendSpatialIndex(FenceTables.features)
-        var replaced = 0
-        for t in [FenceTables.layers.name, FenceTables.features.name, FenceTables.attributes.name] {
-            replaced += try store.deleteRows(t, where: "dataset = ?", [.text(input.key)])
+        let ((files, rejects, warnings, total), replaced) = try ctx.store.replaceRows(
+            [FenceTables.layers, FenceTables.features, FenceTables.attributes], where: "dataset = ?", [.text(input.key)]
+        ) { inserters in
+            try load(input, ctx, names: names, find: find, layerIns: inserters[0], featIns: inserters[1], attrIns: inserters[2])
         }
-        let layerIns = try store.inserter(FenceTables.layers)
-        let featIns = try store.inserter(FenceTables.features)
-        let attrIns = try store.inserter(FenceTables.attributes)
+        return LoadResult(rows: total, replacedRows: replaced, files: files, rejects: rejects, warnings: warnings)
+    }
+
+    /// Reads the folder's layers and tables into the three fence tables.
+    private func load(_ input: JobInput, _ ctx: LoadContext, names: [String], find: (String, String) -> String?,
+                      layerIns: RowInserter, featIns: RowInserter, attrIns: RowInserter)
+        throws -> (files: [LoadedFile], rejects: [Reject], warnings: [Warning], total: Int) {
+        let dir = input.url
+        let written = input.written
         var files: [LoadedFile] = []
         var rejects: [Reject] = []
         var warnings: [Warning] = []
@@ -63,7 +66,7 @@ public struct FenceLoader: DatasetLoader {
                 do { transform = try TransformToCGCS2000(definition: prj) } catch {
                     throw InputError(file: "\(written)/\((shpName as NSString).deletingPathExtension).prj", reason: "\(error)")
                 }
-            } else if let assumed = ctx.job.params.string("assume_crs") {
+            } else if let assumed = ctx.params[RunParams.assumeCRS] {
                 transform = try TransformToCGCS2000(definition: assumed)
             } else {
                 throw InputError(file: shown, reason: "has no .prj file, so its coordinate system is unknown; add the .prj, or set params.assume_crs (e.g. EPSG:4490) in the job")
@@ -146,9 +149,7 @@ public struct FenceLoader: DatasetLoader {
         guard foundAny else {
             throw InputError(file: written, reason: "holds none of MANAGEMENT.shp, PARKING.shp, NOPARKING.shp")
         }
-        try store.rebuildSpatialIndex(FenceTables.features)
-        try store.forgetHistory(after: historyMark)
-        return LoadResult(rows: total, replacedRows: replaced, files: files, rejects: rejects, warnings: warnings)
+        return (files, rejects, warnings, total)
     }
 }
 

@@ -3,8 +3,8 @@ import ZonalGeo
 import ZonalStore
 
 /// The fences other domains need, read from the store: codes and polygons per
-/// layer, and each parking area's capacity and zone. Bike analytics join
-/// events and devices against these.
+/// layer, as shared `PolygonLayer`s for the point join, and each parking
+/// area's capacity and zone. Bike analytics join events and devices against these.
 public struct FenceSet: Sendable {
     public struct Fence: Sendable {
         public var code: String
@@ -12,47 +12,53 @@ public struct FenceSet: Sendable {
         public var shape: Shape
         public init(code: String, name: String?, shape: Shape) { self.code = code; self.name = name; self.shape = shape }
     }
-    public var management: [Fence] = []
-    public var parking: [Fence] = []
-    public var noParking: [Fence] = []
+    public let management: [Fence]
+    public let parking: [Fence]
+    public let noParking: [Fence]
+    /// The same fences as polygon layers, built once so every thread's GEOS
+    /// workspace prepares each polygon at most once.
+    public let managementLayer: PolygonLayer
+    public let parkingLayer: PolygonLayer
+    public let noParkingLayer: PolygonLayer
 
     public init(management: [Fence] = [], parking: [Fence] = [], noParking: [Fence] = []) {
         self.management = management; self.parking = parking; self.noParking = noParking
+        func layer(_ l: FenceLayer, _ fences: [Fence]) -> PolygonLayer {
+            PolygonLayer(name: l.rawValue, codes: fences.map(\.code), shapes: fences.map(\.shape))
+        }
+        managementLayer = layer(.management, management)
+        parkingLayer = layer(.parking, parking)
+        noParkingLayer = layer(.noParking, noParking)
     }
 
     public static func read(from store: Store) throws -> FenceSet {
-        var set = FenceSet()
+        var m: [Fence] = [], p: [Fence] = [], n: [Fence] = []
         for f in try FenceRepository(store: store).features() {
             let fence = Fence(code: f.code, name: f.name, shape: f.shape)
             switch f.layer {
-            case .management: set.management.append(fence)
-            case .parking: set.parking.append(fence)
-            case .noParking: set.noParking.append(fence)
+            case .management: m.append(fence)
+            case .parking: p.append(fence)
+            case .noParking: n.append(fence)
             }
         }
-        return set
+        return FenceSet(management: m, parking: p, noParking: n)
     }
 
     /// Capacity of every valid PARKING polygon (with its position in `parking`) and the MANAGEMENT zone that
     /// covers it (nil when none): the same figures `parking_capacity` reports.
-    public func parkingCapacities() -> [(index: Int, code: String, zone: String?, cents: Int64, capacity: Int64)] {
+    public func parkingCapacities() throws -> [(index: Int, code: String, zone: String?, cents: Int64, capacity: Int64)] {
         let geod = Geodesic.cgcs2000
-        let zoneIndex = SpatialIndex(management.map { $0.shape.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
-        let zones = management
-        let parking = self.parking
-        return Parallel.slices(parking.count) { range in
-            let geos = GEOSContext()
-            let zoneGeoms = zones.map { try? geos.geometry($0.shape).prepared() }
+        let zones = managementLayer
+        let parking = parkingLayer
+        return try Parallel.slices(parking.count) { range in
+            let ws = GEOSWorkspace.current
             var out: [(index: Int, code: String, zone: String?, cents: Int64, capacity: Int64)] = []
             for k in range {
-                let f = parking[k]
-                guard let g = try? geos.geometry(f.shape), (try? g.isValid()) == true, let env = f.shape.envelope else { continue }
-                var zone: String?
-                zoneIndex.query(env) { j in
-                    if let z = zoneGeoms[j], (try? z.covers(g)) == true, zone == nil || zones[j].code < zone! { zone = zones[j].code }
-                }
-                let cents = ParkingCapacity.cents(ofArea: geod.area(f.shape.polygons))
-                out.append((k, f.code, zone, cents, ParkingCapacity.capacity(cents: cents)))
+                // An invalid polygon has no capacity: fence_audit reports it (F004).
+                guard let g = try parking.geometry(k, in: ws), try g.isValid(), let env = parking.shapes[k].envelope else { continue }
+                let zone = try zones.covering(g, envelope: env, in: ws).map { zones.codes[$0] }
+                let cents = ParkingCapacity.cents(ofArea: geod.area(parking.shapes[k].polygons))
+                out.append((k, parking.codes[k], zone, cents, ParkingCapacity.capacity(cents: cents)))
             }
             return out
         }

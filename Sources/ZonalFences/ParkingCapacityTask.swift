@@ -11,27 +11,28 @@ public struct ParkingCapacityTask: ZonalTask {
     public let name = "parking_capacity"
     public let summary = "geodesic area (CGCS2000 ellipsoid) and capacity ⌊area / 1.14 m²⌋ of every PARKING area, with its MANAGEMENT zone"
     public let inputs = ["fences"]
+    public let rules = [FenceRules.area, FenceRules.capacity, RuleNote.boundary]
 
     static let report = ReportSpec("parking_capacity", columns: [
         ReportColumn("code", .text), ReportColumn("name", .text), ReportColumn("management_code", .text),
         ReportColumn("area_m2", .decimal(places: 2)), ReportColumn("capacity", .integer),
         ReportColumn("attr_area_m2", .decimal(places: 2)), ReportColumn("attr_capacity", .integer),
         ReportColumn("feature", .integer),
-    ], geometry: .multiPolygon, sortKeyCount: 1)
+    ], geometry: .multiPolygon)
     public var reports: [ReportSpec] { [Self.report] }
 
     public func run(_ ctx: TaskContext) throws -> TaskResult {
         let repo = FenceRepository(store: ctx.store)
         let features = try repo.features()
         let attrs = Dictionary(grouping: try repo.attributes().filter { $0.layer == .parking }, by: \.code)
-        let set = FenceSet(management: [], parking: features.filter { $0.layer == .parking }.map { .init(code: $0.code, name: $0.name, shape: $0.shape) },
-                           noParking: [])
-        var withZones = set
-        withZones.management = features.filter { $0.layer == .management }.map { .init(code: $0.code, name: $0.name, shape: $0.shape) }
+        func fences(_ layer: FenceLayer) -> [FenceSet.Fence] {
+            features.filter { $0.layer == layer }.map { .init(code: $0.code, name: $0.name, shape: $0.shape) }
+        }
+        let set = FenceSet(management: fences(.management), parking: fences(.parking))
         ctx.progress.start("parking_capacity", total: set.parking.count)
         let parkingFeatures = features.filter { $0.layer == .parking }
         var rows: [ReportRow] = []
-        for c in withZones.parkingCapacities() {
+        for c in try set.parkingCapacities() {
             let f = parkingFeatures[c.index]
             let a = attrs[f.code]?.first
             let attrArea: Cell = a?.values["area"].flatMap(Double.init).map { .decimal($0, places: 2) } ?? .empty

@@ -9,9 +9,11 @@ public struct GEOSError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// One GEOS reentrant context. Not thread-safe by design: each worker thread
-/// makes its own, and every `Geometry` keeps the context that made it alive.
-public final class GEOSContext: @unchecked Sendable {
+/// One GEOS reentrant context. Not `Sendable`: GEOS forbids using a context
+/// from two threads at once, so each thread gets its own through
+/// `GEOSWorkspace.current`, and every `Geometry` keeps the context that made
+/// it alive.
+public final class GEOSContext {
     let handle: GEOSContextHandle_t
     /// Messages GEOS reported since the last `check`; the C callback only appends here.
     fileprivate var messages: [String] = []
@@ -62,13 +64,13 @@ public final class GEOSContext: @unchecked Sendable {
     }
 
     func makePolygon(_ p: Polygon) throws -> OpaquePointer {
-        guard p.exterior.count >= 3 else {
-            throw GEOSError(operation: "polygon", messages: ["a ring needs at least 3 distinct points, this one has \(p.exterior.openRing.count)"])
+        guard p.isBuildableByGEOS else {
+            throw GEOSError(operation: "polygon", messages: ["a ring needs at least 4 points (3 distinct and the closing one), this one has \(p.exterior.openRing.count) distinct"])
         }
         let shell = try makeRing(p.exterior)
         var holes: [OpaquePointer?] = []
         do {
-            for h in p.holes where h.count >= 3 { holes.append(try makeRing(h)) }
+            for h in p.holes where h.count >= Polygon.minimumHolePoints { holes.append(try makeRing(h)) }
         } catch {
             GEOSGeom_destroy_r(handle, shell)
             for h in holes { GEOSGeom_destroy_r(handle, h) }
@@ -181,6 +183,9 @@ public final class Geometry {
 
     public var isEmpty: Bool { GEOSisEmpty_r(ctx, handle) == 1 }
 
+    /// A single polygon (not a multipolygon or a collection).
+    public var isPolygon: Bool { GEOSGeomTypeId_r(ctx, handle) == Int32(GEOS_POLYGON.rawValue) }
+
     /// Coordinates of a point, or of the first vertex of anything else.
     public func firstCoordinate() throws -> Coordinate {
         let coords = try exteriorCoordinates()
@@ -245,5 +250,27 @@ public final class PreparedGeometry {
     public func coversXY(_ x: Double, _ y: Double) throws -> Bool {
         let p = try base.context.point(Coordinate(x, y))
         return try covers(p)
+    }
+}
+
+extension Polygon {
+    /// Holes with fewer points are skipped when a polygon is built (they enclose nothing).
+    static let minimumHolePoints = 3
+
+    /// Whether GEOS can make this polygon: every ring it builds, once closed,
+    /// needs at least 4 points. Checked here so that "GEOS cannot build it" is
+    /// a finding about the data, and any other GEOS failure an error.
+    public var isBuildableByGEOS: Bool {
+        guard exterior.count >= 3, exterior.closedRing.count >= 4 else { return false }
+        return holes.allSatisfy { $0.count < Self.minimumHolePoints || $0.closedRing.count >= 4 }
+    }
+}
+
+extension Shape {
+    public var isBuildableByGEOS: Bool {
+        switch self {
+        case .point: return true
+        case .multiPolygon(let polys): return polys.allSatisfy(\.isBuildableByGEOS)
+        }
     }
 }

@@ -35,7 +35,7 @@ public enum CSVWriter {
         if rename(temp, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temp)
-            throw InputError(file: path, reason: "could not be written (\(reason)); check the output folder is writable")
+            throw OutputError(file: path, reason: "could not be written (\(reason)); check the output folder is writable")
         }
     }
 
@@ -74,7 +74,7 @@ final class CSVOutputFile {
 
     init(path: String, displayName: String) throws {
         guard let file = fopen(path, "wb") else {
-            throw InputError(file: displayName, reason: "could not be created (\(String(cString: strerror(errno)))); check the output folder exists and is writable")
+            throw OutputError(file: displayName, reason: "could not be created (\(String(cString: strerror(errno)))); check the output folder exists and is writable")
         }
         self.file = file
         self.displayName = displayName
@@ -86,7 +86,7 @@ final class CSVOutputFile {
             b.baseAddress.map { fwrite($0, 1, b.count, file) } ?? 0
         }
         if written != bytes.count {
-            throw InputError(file: displayName, reason: "could not be written (\(String(cString: strerror(errno)))); check free disk space")
+            throw OutputError(file: displayName, reason: "could not be written (\(String(cString: strerror(errno)))); check free disk space")
         }
     }
 
@@ -94,7 +94,7 @@ final class CSVOutputFile {
         guard let file else { return }
         self.file = nil
         if fclose(file) != 0 {
-            throw InputError(file: displayName, reason: "could not be written (\(String(cString: strerror(errno)))); check free disk space")
+            throw OutputError(file: displayName, reason: "could not be written (\(String(cString: strerror(errno)))); check free disk space")
         }
     }
 

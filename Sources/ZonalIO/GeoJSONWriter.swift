@@ -60,7 +60,7 @@ public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: tmp, contents: data) else {
-            throw InputError(file: path, reason: "cannot be written (is the folder writable and the disk not full?)")
+            throw OutputError(file: path, reason: "cannot be written (is the folder writable and the disk not full?)")
         }
         if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
         try FileManager.default.moveItem(atPath: tmp, toPath: path)

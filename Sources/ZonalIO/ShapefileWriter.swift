@@ -33,11 +33,11 @@ public final class ShapefileWriter {
         let base = (path as NSString).deletingPathExtension
         for ext in ["shp", "shx", "dbf", "prj", "cpg"] { try? FileManager.default.removeItem(atPath: base + "." + ext) }
         guard let shp = SHPCreate(base, point ? SHPT_POINT : SHPT_POLYGON) else {
-            throw InputError(file: path, reason: "cannot create the Shapefile (is the folder writable?)")
+            throw OutputError(file: path, reason: "cannot create the Shapefile (is the folder writable?)")
         }
         guard let dbf = DBFCreateEx(base, "UTF-8") else {
             SHPClose(shp)
-            throw InputError(file: path, reason: "cannot create the .dbf file")
+            throw OutputError(file: path, reason: "cannot create the .dbf file")
         }
         self.shp = shp
         self.dbf = dbf
@@ -50,7 +50,7 @@ public final class ShapefileWriter {
             case .bool: r = DBFAddField(dbf, name, FTString, 5, 0)
             default: r = DBFAddField(dbf, name, FTString, Int32(min(254, max(1, textWidths[i]))), 0)
             }
-            guard r >= 0 else { throw InputError(file: path, field: name, reason: "cannot add the field to the .dbf") }
+            guard r >= 0 else { throw OutputError(file: path, reason: "cannot add the field \(name) to the .dbf") }
         }
         try AtomicFile.write(Data(CRSCatalog.cgcs2000PrjWKT.utf8), to: base + ".prj")
     }
@@ -86,9 +86,9 @@ public final class ShapefileWriter {
             }
             obj = SHPCreateObject(SHPT_POLYGON, -1, Int32(starts.count), &starts, nil, Int32(xs.count), &xs, &ys, nil, nil)
         }
-        guard let obj else { throw InputError(file: path, line: Int(count) + 1, reason: "cannot build the shape") }
+        guard let obj else { throw OutputError(file: path, reason: "cannot build shape \(count + 1)") }
         defer { SHPDestroyObject(obj) }
-        guard SHPWriteObject(shp, -1, obj) >= 0 else { throw InputError(file: path, line: Int(count) + 1, reason: "cannot write the shape") }
+        guard SHPWriteObject(shp, -1, obj) >= 0 else { throw OutputError(file: path, reason: "cannot write shape \(count + 1)") }
         for (i, c) in cells.enumerated() {
             let f = Int32(i)
             let ok: Int32

@@ -40,7 +40,7 @@ public final class XLSXWorkbookWriter {
         // million-row report does not hold every cell in memory.
         options.constant_memory = UInt8(LXW_TRUE.rawValue)
         guard let workbook = workbook_new_opt(tempPath, &options) else {
-            throw InputError(file: path, reason: "could not be created (out of memory or no temporary folder)")
+            throw OutputError(file: path, reason: "could not be created (out of memory or no temporary folder)")
         }
         self.workbook = workbook
         var properties = lxw_doc_properties()
@@ -58,19 +58,19 @@ public final class XLSXWorkbookWriter {
     }
 
     public func addSheet(name: String, header: [String], rows: [[Cell]]) throws {
-        guard let workbook else { throw InputError(file: path, reason: "is already closed (internal error)") }
+        guard let workbook else { throw OutputError(file: path, reason: "is already closed (internal error)") }
         let width = max(header.count, rows.map(\.count).max() ?? 0)
         guard rows.count + 1 <= Self.maxRows else {
-            throw InputError(file: path, field: name,
-                             reason: "has \(rows.count) rows, more than Excel's limit of \(Self.maxRows - 1); use the CSV report instead")
+            throw OutputError(file: path,
+                             reason: "sheet \(name) has \(rows.count) rows, more than Excel's limit of \(Self.maxRows - 1); use the CSV report instead")
         }
         guard width <= Self.maxColumns else {
-            throw InputError(file: path, field: name,
-                             reason: "has \(width) columns, more than Excel's limit of \(Self.maxColumns)")
+            throw OutputError(file: path,
+                             reason: "sheet \(name) has \(width) columns, more than Excel's limit of \(Self.maxColumns)")
         }
         let sheetName = uniqueSheetName(Self.sanitizeSheetName(name))
         guard let sheet = workbook_add_worksheet(workbook, sheetName) else {
-            throw InputError(file: path, field: name, reason: "could not add a sheet named \"\(sheetName)\"")
+            throw OutputError(file: path, reason: "could not add a sheet named \"\(sheetName)\"")
         }
 
         // Column widths must be known up front: in constant-memory mode rows are
@@ -136,12 +136,12 @@ public final class XLSXWorkbookWriter {
         let result = workbook_close(workbook)
         guard result == LXW_NO_ERROR else {
             unlink(tempPath)
-            throw InputError(file: path, reason: "could not be written (\(Self.message(result))); check the output folder exists, is writable and has free space")
+            throw OutputError(file: path, reason: "could not be written (\(Self.message(result))); check the output folder exists, is writable and has free space")
         }
         if rename(tempPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(tempPath)
-            throw InputError(file: path, reason: "could not be written (\(reason)); check the output folder is writable")
+            throw OutputError(file: path, reason: "could not be written (\(reason)); check the output folder is writable")
         }
     }
 
@@ -156,7 +156,7 @@ public final class XLSXWorkbookWriter {
 
     private func check(_ result: lxw_error, sheet: String, row: Int? = nil) throws {
         guard result != LXW_NO_ERROR else { return }
-        throw InputError(file: path, line: row, field: sheet, reason: "could not be written: \(Self.message(result))")
+        throw OutputError(file: path, reason: "sheet \(sheet)" + (row.map { " row \($0)" } ?? "") + " could not be written: \(Self.message(result))")
     }
 
     private static func message(_ error: lxw_error) -> String {

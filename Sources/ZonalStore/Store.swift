@@ -28,6 +28,15 @@ public struct TableSchema: Sendable, Equatable {
         self.columns = columns
         self.geometry = geometry
     }
+
+    /// Where a column sits in the values an inserter takes, so rows are read
+    /// and written by column name, never by a position written down by hand.
+    public func position(of column: String) -> Int {
+        guard let i = columns.firstIndex(where: { $0.name == column }) else {
+            preconditionFailure("table \(name) has no column \(column); it has \(columns.map(\.name))")
+        }
+        return i
+    }
 }
 
 /// Zonal's SpatiaLite store. Everything spatial is SRID 4490 with a spatial
@@ -36,11 +45,18 @@ public struct TableSchema: Sendable, Equatable {
 /// Writes happen inside one outer transaction per run (`beginRun`), with a
 /// savepoint per dataset load and per task: a failed run rolls back whole,
 /// so the store keeps the state it had before the run.
+///
+/// This class is the seam between Zonal and its database. Domains talk to it
+/// through a small repository of their own (`FenceRepository`,
+/// `BikeRepository`) and only in SQL every store speaks: plain SELECTs,
+/// aggregates and joins, with geometry read through `select(…, geometry:)`.
+/// The connection itself stays inside ZonalStore, so another backend
+/// (PostGIS) can take this class's place without rewriting the tasks.
 public final class Store {
     public static let srid = 4490
     public static let geometryColumn = "geom"
 
-    public let db: Database
+    let db: Database
     public var path: String { db.path }
     private var known: [String: TableSchema] = [:]
 
@@ -171,6 +187,136 @@ public final class Store {
     public func count(_ table: String, where whereSQL: String? = nil, _ args: [SQLValue] = []) throws -> Int {
         guard try db.tableExists(table) else { return 0 }
         return Int(try db.scalar("SELECT count(*) FROM \"\(table)\"" + (whereSQL.map { " WHERE \($0)" } ?? ""), args).int ?? 0)
+    }
+
+    /// Replaces rows of several tables at once (a dataset spread over
+    /// tables, like a fence folder): their spatial indexes are suspended,
+    /// the matching rows deleted, `body` inserts through one inserter per
+    /// table, and the indexes are rebuilt. Returns the rows deleted in all.
+    @discardableResult
+    public func replaceRows<T>(_ schemas: [TableSchema], where whereSQL: String? = nil, _ args: [SQLValue] = [],
+                               _ body: ([RowInserter]) throws -> T) throws -> (result: T, deleted: Int) {
+        let mark = try historyMark()
+        var deleted = 0
+        for s in schemas {
+            try suspendSpatialIndex(s)
+            deleted += try deleteRows(s.name, where: whereSQL, args)
+        }
+        let result = try body(try schemas.map { try inserter($0) })
+        for s in schemas { try rebuildSpatialIndex(s) }
+        try forgetHistory(after: mark)
+        return (result, deleted)
+    }
+
+    // MARK: reading, in SQL every store speaks
+
+    public func exists(_ table: String) throws -> Bool { try db.tableExists(table) }
+
+    /// Every row of a query. Portable SQL only: no SpatiaLite functions.
+    public func query(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] { try db.rows(sql, args) }
+
+    /// Streams a query's rows without holding them all.
+    public func forEachRow(_ sql: String, _ args: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
+        let st = try db.prepare(sql)
+        try st.bind(args)
+        while try st.step() { try body(st.row()) }
+    }
+
+    /// Rows of a table with the named columns and, when it has one, its
+    /// geometry decoded. The geometry is read with this backend's own
+    /// function (SpatiaLite's `AsBinary`), which is why it is not in `query`.
+    public func select(_ table: String, columns: [String], geometry: Bool, where whereSQL: String? = nil,
+                       _ args: [SQLValue] = [], orderBy: String) throws -> [(values: [SQLValue], shape: Shape?)] {
+        guard try db.tableExists(table) else { return [] }
+        var cols = columns.map { "\"\($0)\"" }
+        if geometry { cols.append("AsBinary(\(Self.geometryColumn))") }
+        let sql = "SELECT \(cols.joined(separator: ", ")) FROM \"\(table)\"" + (whereSQL.map { " WHERE \($0)" } ?? "") + " ORDER BY \(orderBy)"
+        let st = try db.prepare(sql)
+        try st.bind(args)
+        var out: [(values: [SQLValue], shape: Shape?)] = []
+        while try st.step() {
+            var values = (0..<columns.count).map { st.column($0) }
+            var shape: Shape?
+            if geometry {
+                switch st.column(columns.count) {
+                case .blob(let wkb):
+                    do { shape = try WKB.decode(wkb) } catch {
+                        throw StoreError("table \(table) holds a geometry Zonal cannot read (\(error)); was the store changed by another program?", sql: sql)
+                    }
+                case .null: shape = nil
+                default: throw StoreError("table \(table) holds a geometry that is not WKB", sql: sql)
+                }
+            }
+            values.reserveCapacity(columns.count)
+            out.append((values, shape))
+        }
+        return out
+    }
+}
+
+// MARK: the run ledger and dataset records
+
+/// A reject as the store keeps it.
+public struct RejectRecord: Sendable, Equatable {
+    public var file: String, line: Int?, field: String?, reason: String
+    public init(file: String, line: Int?, field: String?, reason: String) { self.file = file; self.line = line; self.field = field; self.reason = reason }
+}
+
+/// A warning as the store keeps it.
+public struct WarningRecord: Sendable, Equatable {
+    public var file: String, line: Int?, reason: String
+    public init(file: String, line: Int?, reason: String) { self.file = file; self.line = line; self.reason = reason }
+}
+
+/// What the store records of one dataset load (`zonal_datasets`).
+public struct DatasetRecord: Sendable {
+    public var dataset: String, path: String, sha256: String?
+    public var rows: Int, rejects: Int, encoding: String?, crs: String?, replacedRows: Int, runID: Int64
+    public init(dataset: String, path: String, sha256: String?, rows: Int, rejects: Int, encoding: String?, crs: String?,
+                replacedRows: Int, runID: Int64) {
+        self.dataset = dataset; self.path = path; self.sha256 = sha256; self.rows = rows; self.rejects = rejects
+        self.encoding = encoding; self.crs = crs; self.replacedRows = replacedRows; self.runID = runID
+    }
+}
+
+extension Store {
+    public func nextRunID() throws -> Int64 {
+        try db.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM zonal_runs").int ?? 1
+    }
+
+    /// One row of the run ledger `zonal_runs`; summary is the run's summary.json.
+    public func recordRun(id: Int64, job: String, status: String, started: String, ended: String, summary: String) throws {
+        try db.run("INSERT INTO zonal_runs (run_id, job, status, started, ended, summary) VALUES (?, ?, ?, ?, ?, ?)",
+                   [.integer(id), .text(job), .text(status), .text(started), .text(ended), .text(summary)])
+    }
+
+    /// Replaces a dataset's rejects, warnings and record with this load's.
+    public func recordLoad(_ record: DatasetRecord, rejects: [RejectRecord], warnings: [WarningRecord]) throws {
+        try db.run("DELETE FROM rejects WHERE dataset = ?", [.text(record.dataset)])
+        try db.run("DELETE FROM zonal_warnings WHERE dataset = ?", [.text(record.dataset)])
+        let rej = try db.prepare("INSERT INTO rejects (dataset, file, line, field, reason) VALUES (?, ?, ?, ?, ?)")
+        for r in rejects {
+            try rej.execute([.text(record.dataset), .text(r.file), r.line.map { .integer(Int64($0)) } ?? .null,
+                             r.field.map { .text($0) } ?? .null, .text(r.reason)])
+        }
+        let warn = try db.prepare("INSERT INTO zonal_warnings (dataset, file, line, reason) VALUES (?, ?, ?, ?)")
+        for w in warnings {
+            try warn.execute([.text(record.dataset), .text(w.file), w.line.map { .integer(Int64($0)) } ?? .null, .text(w.reason)])
+        }
+        try db.run("""
+            INSERT OR REPLACE INTO zonal_datasets (dataset, path, kind, sha256, rows, rejects, encoding, crs, replaced_rows, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(record.dataset), .text(record.path), .text(record.dataset), record.sha256.map { .text($0) } ?? .null,
+                  .integer(Int64(record.rows)), .integer(Int64(record.rejects)),
+                  record.encoding.map { .text($0) } ?? .null, record.crs.map { .text($0) } ?? .null,
+                  .integer(Int64(record.replacedRows)), .integer(record.runID)])
+    }
+
+    /// Every dataset's rejects, in store order.
+    public func rejects() throws -> [RejectRecord] {
+        try db.rows("SELECT file, line, field, reason FROM rejects").map {
+            RejectRecord(file: $0[0].text ?? "", line: $0[1].int.map { Int($0) }, field: $0[2].text, reason: $0[3].text ?? "")
+        }
     }
 }
 

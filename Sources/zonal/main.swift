@@ -6,7 +6,12 @@ import ZonalBikes
 
 /// Every domain registers here, once; `zonal tasks`, the job parser and the
 /// runner all read this one list.
-let registry = Registry(modules: [FencesModule.module, BikesModule.module])
+let registry: Registry = {
+    do { return try Registry(modules: [FencesModule.module, BikesModule.module]) } catch {
+        FileHandle.standardError.write(Data("zonal: \(error)\n".utf8))
+        exit(70)
+    }
+}()
 
 struct Zonal: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,4 +78,15 @@ struct Tasks: ParsableCommand {
     func run() throws { print(TaskCatalog.text(registry), terminator: "") }
 }
 
-Zonal.main()
+/// swift-argument-parser exits 64 (EX_USAGE) on a bad flag; the contract says 2.
+do {
+    var command = try Zonal.parseAsRoot()
+    try command.run()
+} catch {
+    let code = Zonal.exitCode(for: error)
+    if code == .validationFailure {
+        FileHandle.standardError.write(Data((Zonal.fullMessage(for: error) + "\n").utf8))
+        exit(2)
+    }
+    Zonal.exit(withError: error)
+}

@@ -42,10 +42,11 @@ final class CSVWriterTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path))), [0xEF, 0xBB, 0xBF, 0x61, 0x0D, 0x0A])
     }
 
+    /// An output problem is an `OutputError`: it never blames the input data.
     func testMissingFolderIsReported() throws {
         let path = dir.appendingPathComponent("no/such/dir/r.csv").path
         XCTAssertThrowsError(try CSVWriter.write(path: path, header: ["a"], rows: [])) { error in
-            let e = error as? InputError
+            let e = error as? OutputError
             XCTAssertEqual(e?.file, path)
             XCTAssertEqual(e?.reason, "could not be created (No such file or directory); check the output folder exists and is writable")
         }

@@ -99,7 +99,7 @@ final class XLSXWriterTests: TemporaryDirectoryTestCase {
         let writer = try XLSXWorkbookWriter(path: path)
         try writer.addSheet(name: "s", header: ["a"], rows: [[.integer(1)]])
         XCTAssertThrowsError(try writer.close()) { error in
-            let e = error as? InputError
+            let e = error as? OutputError
             XCTAssertEqual(e?.file, path)
             XCTAssertTrue(e?.reason.hasPrefix("could not be written (") == true, "\(error)")
         }

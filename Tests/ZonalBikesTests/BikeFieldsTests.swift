@@ -1,13 +1,15 @@
 import Foundation
 import XCTest
+@testable import ZonalBikes
 @testable import ZonalCore
 import ZonalIO
 import ZonalStore
 
-/// CSVTableLoader: the Appendix B field rules of CONTRACT §3.2 (Condition 正常/异常,
+/// The bike words of the shared field vocabulary, through the shared CSV
+/// loader: the Appendix B field rules of CONTRACT §3.2 (Condition 正常/异常,
 /// Electricity `85` or `85%`, XT/DD code prefixes) and the reject format of §3/§7
 /// (file as shown, 1-based physical line with the header as line 1, field, reason).
-final class CSVTableLoaderTests: XCTestCase {
+final class BikeFieldsTests: XCTestCase {
     var dir: URL!
     let times = TimeParser(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
 
@@ -20,12 +22,8 @@ final class CSVTableLoaderTests: XCTestCase {
         try? FileManager.default.removeItem(at: dir)
     }
 
-    /// B.2 sniffer status, as the bike module declares it.
-    let statusSpecs = [
-        FieldSpec("Cod_XT", .code(prefix: "XT")), FieldSpec("Condition", .condition),
-        FieldSpec("Electricity", .percent), FieldSpec("Time", .time(required: true)),
-        FieldSpec("Note", .text(required: true)),
-    ]
+    /// B.2 sniffer status, as the bike module declares it, plus a required text column.
+    let statusSpecs = BikeInputs.snifferStatus.fields + [FieldSpec("Note", .text)]
 
     func write(_ name: String, _ text: String) throws -> String {
         let url = dir.appendingPathComponent(name)

@@ -18,8 +18,6 @@ public struct TimeParser: Sendable {
         fixedOffset = offsets.count == 1 && !timeZone.isDaylightSavingTime(for: now) ? offsets.first : nil
     }
 
-    public enum Failure: Error { case format, range }
-
     /// Epoch milliseconds, or nil when the text is not one of the accepted forms.
     public func parse(_ text: String) -> Int64? {
         var t = text

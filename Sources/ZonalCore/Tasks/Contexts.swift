@@ -55,8 +55,12 @@ public final class LoadContext {
     public let job: Job
     public let progress: ProgressDisplay
     public let log: Log
+    /// Parses times in the job's zone.
+    public let times: TimeParser
+    public var params: Params { job.params }
     init(store: Store, job: Job, progress: ProgressDisplay, log: Log) {
         self.store = store; self.job = job; self.progress = progress; self.log = log
+        times = job.times
     }
 }
 
@@ -70,6 +74,8 @@ public final class TaskContext {
     init(store: Store, job: Job, progress: ProgressDisplay, log: Log, task: any ZonalTask) {
         self.store = store; self.job = job; self.progress = progress; self.log = log; self.task = task
     }
+
+    public var params: Params { job.params }
 
     /// Whether the job named this input (and so it was loaded).
     public func has(input key: String) -> Bool { job.inputs[key] != nil }
@@ -93,17 +99,4 @@ public struct ReportRow: Sendable {
     public var cells: [Cell]
     public var shape: ZonalGeoShape?
     public init(_ cells: [Cell], shape: ZonalGeoShape? = nil) { self.cells = cells; self.shape = shape }
-}
-
-/// Ratios between counts (in-fence rate, utilization), rounded half away from
-/// zero on the exact fraction: 1431 / 2400 = 0.59625 is 0.5963, where rounding
-/// the nearest double (0.596249999…) would give 0.5962.
-public enum Ratio {
-    public static func cell(_ numerator: Int64, _ denominator: Int64, places: Int = 4) -> Cell {
-        guard denominator > 0, numerator >= 0 else { return .empty }
-        var scale: Int64 = 1
-        for _ in 0..<places { scale *= 10 }
-        let scaled = (2 * numerator * scale + denominator) / (2 * denominator)
-        return .decimal(Double(scaled) / Double(scale), places: places)
-    }
 }

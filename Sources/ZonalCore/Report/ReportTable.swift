@@ -7,18 +7,18 @@ public typealias ZonalGeoShape = Shape
 
 /// Reading and writing report tables in the store, with the contract's sort rule.
 public enum ReportTable {
-    /// Sorts by the key columns: numbers numerically, `*` first, empty last;
-    /// the remaining columns break ties so output never depends on input order.
-    public static func sorted(_ rows: [ReportRow], keys: Int) -> [ReportRow] {
-        order(rows).map { rows[$0] }
+    /// Rows in the report's order: its sort columns, then every other column
+    /// left to right; numbers numerically, `*` first, empty last.
+    public static func sorted(_ rows: [ReportRow], by spec: ReportSpec) -> [ReportRow] {
+        order(rows, spec.sortOrder).map { rows[$0] }
     }
 
     /// Row indices in report order; sorting indices keeps 20,000-row reports
     /// from copying rows (and their geometry) around during the sort.
-    static func order(_ rows: [ReportRow]) -> [Int] {
+    static func order(_ rows: [ReportRow], _ columns: [Int]) -> [Int] {
         rows.indices.sorted { ia, ib in
             let a = rows[ia].cells, b = rows[ib].cells
-            for i in 0..<min(a.count, b.count) {
+            for i in columns where i < a.count && i < b.count {
                 let c = compare(a[i], b[i])
                 if c != 0 { return c < 0 }
             }
@@ -55,7 +55,7 @@ public enum ReportTable {
         try store.ensure(schema)
         try store.replaceRows(schema) { ins in
             var values: [SQLValue] = []
-            for k in order(rows) {
+            for k in order(rows, spec.sortOrder) {
                 let row = rows[k]
                 values.removeAll(keepingCapacity: true)
                 for (cell, column) in zip(row.cells, spec.columns) { values.append(value(cell, column.kind)) }
@@ -71,23 +71,17 @@ public enum ReportTable {
         case .integer(let i): return .integer(i)
         case .decimal(let d, let places):
             // Stored rounded, so a SQL reader sees what the CSV shows.
-            let scale = pow(10, Double(places))
-            return .real((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
+            return .real(DecimalFormat.rounded(d, places: places))
         case .bool(let b): return .integer(b ? 1 : 0)
         }
     }
 
     /// Reads a report back in stored order, typed by its spec.
     public static func read(_ spec: ReportSpec, from store: Store) throws -> [ReportRow] {
-        guard try store.db.tableExists(spec.name) else { return [] }
-        var cols = spec.columns.map { "\"\($0.name)\"" }
-        if spec.geometry != nil { cols.append("AsBinary(\(Store.geometryColumn))") }
-        let st = try store.db.prepare("SELECT \(cols.joined(separator: ", ")) FROM \"\(spec.name)\" ORDER BY fid")
-        var out: [ReportRow] = []
-        while try st.step() {
+        try store.select(spec.name, columns: spec.columns.map(\.name), geometry: spec.geometry != nil, orderBy: "fid").map { row in
             var cells: [Cell] = []
-            for (i, c) in spec.columns.enumerated() {
-                let v = st.column(i)
+            cells.reserveCapacity(spec.columns.count)
+            for (c, v) in zip(spec.columns, row.values) {
                 switch (c.kind, v) {
                 case (_, .null): cells.append(.empty)
                 case (.text, _): cells.append(.text(v.text ?? v.double.map { "\($0)" } ?? ""))
@@ -96,10 +90,7 @@ public enum ReportTable {
                 case (.bool, _): cells.append(v.int.map { .bool($0 != 0) } ?? .empty)
                 }
             }
-            var shape: Shape?
-            if spec.geometry != nil, case .blob(let b) = st.column(spec.columns.count) { shape = try? WKB.decode(b) }
-            out.append(ReportRow(cells, shape: shape))
+            return ReportRow(cells, shape: row.shape)
         }
-        return out
     }
 }

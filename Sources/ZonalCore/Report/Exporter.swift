@@ -23,7 +23,7 @@ public final class PresentContext {
 /// The `rejects` report, common to every job.
 public let rejectsReport = ReportSpec("rejects", columns: [
     ReportColumn("file", .text), ReportColumn("line", .integer), ReportColumn("field", .text), ReportColumn("reason", .text),
-], sortKeyCount: 2)
+])
 
 /// Export step: report tables in the store → CSV (always), XLSX, GeoJSON, Shapefile, HTML.
 enum Exporter {
@@ -74,12 +74,10 @@ enum Exporter {
     }
 
     static func readRejects(_ store: Store) throws -> [ReportRow] {
-        let rows = try store.db.rows("SELECT file, line, field, reason FROM rejects")
-        let typed = rows.map { r in
-            ReportRow([r[0].text.map(Cell.text) ?? .empty, r[1].int.map(Cell.integer) ?? .empty,
-                       r[2].text.map(Cell.text) ?? .empty, r[3].text.map(Cell.text) ?? .empty])
+        let typed = try store.rejects().map { r in
+            ReportRow([.text(r.file), r.line.map { .integer(Int64($0)) } ?? .empty, r.field.map(Cell.text) ?? .empty, .text(r.reason)])
         }
-        return ReportTable.sorted(typed, keys: 2)
+        return ReportTable.sorted(typed, by: rejectsReport)
     }
 
     static func writeShapefile(path: String, point: Bool, spec: ReportSpec, rows: [ReportRow]) throws {
@@ -95,54 +93,5 @@ enum Exporter {
         let w = try ShapefileWriter(path: path, point: point, header: spec.columns.map(\.name), sample: sample, textWidths: widths)
         for r in rows { if let s = r.shape { try w.write(cells: r.cells, shape: s) } }
         w.close()
-    }
-}
-
-enum ReportHTML {
-    static func render(job: Job, sections: [HTMLSection], tables: [(ReportSpec, [ReportRow])], summary: JSONValue) -> String {
-        var h = """
-        <!DOCTYPE html>
-        <html lang="zh-CN"><head><meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Zonal — \(HTML.escape(job.name))</title>
-        <style>
-        body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",system-ui,sans-serif;margin:24px auto;max-width:1180px;color:#222;padding:0 16px}
-        h1{font-size:24px;margin-bottom:4px} h2{font-size:19px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
-        .meta{color:#666;font-size:13px}
-        .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
-        .card{background:#f4f6f8;border-radius:6px;padding:10px 16px;min-width:150px}
-        .card b{display:block;font-size:22px} .card span{font-size:12px;color:#555}
-        .tablewrap{max-height:480px;overflow:auto;border:1px solid #ddd}
-        table{border-collapse:collapse;font-size:12.5px;width:100%}
-        th{position:sticky;top:0;background:#eef1f4;text-align:left}
-        th,td{padding:3px 8px;border-bottom:1px solid #eee;white-space:nowrap} td.num{text-align:right;font-variant-numeric:tabular-nums}
-        svg.map{width:100%;height:auto;border:1px solid #ddd} svg.chart{width:100%;max-width:820px;height:auto}
-        .legend{font-size:12px;margin:6px 0} .key{margin-right:14px} .key i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
-        .note{color:#666;font-size:12px}
-        </style></head><body>
-        <h1>Zonal report — \(HTML.escape(job.name))</h1>
-        """
-        var status = "", started = "", ended = ""
-        if case .object(let pairs) = summary {
-            for (k, v) in pairs {
-                if k == "status", case .string(let s) = v { status = s }
-                if k == "started", case .string(let s) = v { started = s }
-                if k == "ended", case .string(let s) = v { ended = s }
-            }
-        }
-        h += "<p class=\"meta\">Job file <code>\(HTML.escape(job.file.lastPathComponent))</code> · status \(HTML.escape(status)) · started \(HTML.escape(started)) · ended \(HTML.escape(ended)) · all times \(HTML.escape(job.timezone.identifier))</p>"
-        for s in sections {
-            h += "<h2>\(HTML.escape(s.title))</h2>"
-            if !s.headline.isEmpty {
-                h += "<div class=\"cards\">" + s.headline.map { "<div class=\"card\"><b>\(HTML.escape($0.value))</b><span>\(HTML.escape($0.label))</span></div>" }.joined() + "</div>"
-            }
-            h += s.body
-        }
-        for (spec, rows) in tables {
-            h += "<h2>Report: \(HTML.escape(spec.name)) (\(rows.count) rows)</h2>"
-            h += HTML.table(header: spec.columns.map(\.name), rows: rows.map(\.cells), limit: 300, fullFile: "\(spec.name).csv")
-        }
-        h += "<p class=\"note\">Made by zonal. Open the CSV files in Excel, the GeoJSON or the SpatiaLite store in QGIS.</p></body></html>\n"
-        return h
     }
 }

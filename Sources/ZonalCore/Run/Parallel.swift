@@ -5,23 +5,24 @@ import Foundation
 /// on one thread, so a body may own thread-bound state (a GEOS context and
 /// the geometries made in it) for its whole slice.
 public enum Parallel {
-    public static func slices<T>(_ count: Int, minimumPerSlice: Int = 2000, _ body: @Sendable (Range<Int>) -> [T]) -> [T] {
+    /// Throws the first error any slice threw (the other slices still finish).
+    public static func slices<T>(_ count: Int, minimumPerSlice: Int = 2000, _ body: @Sendable (Range<Int>) throws -> [T]) throws -> [T] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, count / max(1, minimumPerSlice) + 1))
-        if workers == 1 { return body(0..<count) }
+        if workers == 1 { return try body(0..<count) }
         let results = SliceResults<T>(workers)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            results.set(w, body((count * w / workers)..<(count * (w + 1) / workers)))
+            results.set(w, Result { try body((count * w / workers)..<(count * (w + 1) / workers)) })
         }
-        return results.joined()
+        return try results.joined()
     }
 }
 
 private final class SliceResults<T>: @unchecked Sendable {
-    private var parts: [[T]]
+    private var parts: [Result<[T], any Error>]
     private let lock = NSLock()
-    init(_ n: Int) { parts = Array(repeating: [], count: n) }
-    func set(_ i: Int, _ v: [T]) { lock.lock(); parts[i] = v; lock.unlock() }
-    func joined() -> [T] { parts.flatMap { $0 } }
+    init(_ n: Int) { parts = Array(repeating: .success([]), count: n) }
+    func set(_ i: Int, _ v: Result<[T], any Error>) { lock.lock(); parts[i] = v; lock.unlock() }
+    func joined() throws -> [T] { try parts.flatMap { try $0.get() } }
 }
 
 /// Two-stage pipeline: `produce` runs on a background thread and hands chunks

@@ -1,5 +1,6 @@
 import Foundation
 import ZonalIO
+import ZonalStore
 
 /// `zonal validate`: parses the job and opens every input the way the run
 /// would, but writes nothing: loads go into an in-memory store that is thrown away.
@@ -17,7 +18,7 @@ public struct Validator {
             return 2
         }
         do {
-            let store = try ZonalStoreOpen.memory()
+            let store = try Store(path: ":memory:")
             try store.beginRun()
             let progress = ProgressDisplay(enabled: false)
             var failed = false
@@ -25,7 +26,7 @@ public struct Validator {
                 guard let input = job.inputs[key], let kind = registry.input(named: key) else { continue }
                 do {
                     let r = try kind.loader.load(input, LoadContext(store: store, job: job, progress: progress, log: log))
-                    try Runner(registry: registry).checkRejectRate(r, job: job)
+                    try Runner.checkRejectRate(r, job: job)
                     log.info("\(key): \(r.rows) rows, \(r.rejects.count) rejects" + (r.warnings.isEmpty ? "" : ", \(r.warnings.count) warnings"))
                     for w in r.warnings { log.warning("\(w.file): \(w.reason)") }
                     for rej in r.rejects.prefix(10) { log.warning("reject \(rej.file) line \(rej.line.map(String.init) ?? "-") field \(rej.field ?? "-"): \(rej.reason)") }
@@ -42,31 +43,5 @@ public struct Validator {
             log.error("\(error)")
             return 1
         }
-    }
-}
-
-import ZonalStore
-
-enum ZonalStoreOpen {
-    static func memory() throws -> Store { try Store(path: ":memory:") }
-}
-
-/// `zonal tasks`: generated from the registry, so it cannot drift from the code.
-public enum TaskCatalog {
-    public static func text(_ registry: Registry) -> String {
-        var s = ""
-        for t in registry.tasks {
-            s += "\(t.name)\n  \(t.summary)\n"
-            s += "  inputs: \(t.inputs.joined(separator: ", "))" + (t.optionalInputs.isEmpty ? "" : " (optional: \(t.optionalInputs.joined(separator: ", ")))") + "\n"
-            if !t.params.isEmpty { s += "  params: " + t.params.map(\.name).joined(separator: ", ") + "\n" }
-            for r in t.reports { s += "  report \(r.name): \(r.columns.map(\.name).joined(separator: ", "))\(r.geometry != nil ? " (+ geometry)" : "")\n" }
-            s += "\n"
-        }
-        s += "inputs\n"
-        for i in registry.inputKinds { s += "  \(i.key): \(i.summary)\n" }
-        s += "\nparams for every job\n"
-        for p in Registry.generalParams { s += "  \(p.name): \(p.summary)\n" }
-        s += "\nevery job also writes the report rejects: file, line, field, reason\n"
-        return s
     }
 }

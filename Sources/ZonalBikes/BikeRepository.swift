@@ -1,0 +1,86 @@
+import ZonalCore
+import ZonalStore
+
+/// Everything the bike tasks read from the store, and the tables the event
+/// loader writes. All bike SQL lives here, in SQL any store speaks.
+struct BikeRepository {
+    let store: Store
+
+    /// Lock events with what each was joined to: the zone, parking area and
+    /// no-parking zone covering it, and whether it counts as parked in a fence.
+    static let events = TableSchema(name: "parking_events", columns: CSVTableLoader(BikeInputs.events).columns + [
+        TableColumn("management_code", .text), TableColumn("parking_code", .text), TableColumn("noparking_code", .text),
+        TableColumn("in_parking", .integer), TableColumn("parking_distance_m", .real),
+    ])
+    /// Lock counts per zone, company and no-parking zone, written with the events
+    /// so the in-fence reports need not scan millions of rows again.
+    static let eventCounts = TableSchema(name: "parking_event_counts", columns: [
+        TableColumn("management_code", .text), TableColumn("company", .text), TableColumn("noparking_code", .text),
+        TableColumn("events", .integer), TableColumn("in_parking", .integer),
+    ])
+
+    struct Count { var zone: String; var company: String?; var events: Int64; var inParking: Int64 }
+
+    /// Locks per management zone (company nil), or per zone and company.
+    func zoneCounts(byCompany: Bool) throws -> [Count] {
+        let group = byCompany ? "management_code, company" : "management_code"
+        return try store.query("SELECT \(group), sum(events), sum(in_parking) FROM \(Self.eventCounts.name) WHERE management_code IS NOT NULL GROUP BY \(group)").map { r in
+            byCompany ? Count(zone: r[0].text ?? "", company: r[1].text ?? "", events: r[2].int ?? 0, inParking: r[3].int ?? 0)
+                : Count(zone: r[0].text ?? "", company: nil, events: r[1].int ?? 0, inParking: r[2].int ?? 0)
+        }
+    }
+
+    /// Locks per no-parking zone and company.
+    func noParkingCounts() throws -> [(code: String, company: String, events: Int64)] {
+        try store.query("SELECT noparking_code, company, sum(events) FROM \(Self.eventCounts.name) WHERE noparking_code IS NOT NULL GROUP BY noparking_code, company").map {
+            ($0[0].text ?? "", $0[1].text ?? "", $0[2].int ?? 0)
+        }
+    }
+
+    /// Bikes counted per zone and report time (B.6 via each sniffer's B.1
+    /// Zone). A sniffer listed twice counts once; its first-listed zone wins.
+    func occupancy() throws -> [(zone: String, time: String, bikes: Int64, sniffers: Int64)] {
+        try store.query("""
+            SELECT s.zone, c.time, sum(c.bikenumber), count(*) FROM bike_counts c
+            JOIN (SELECT cod, zone FROM bt_sniffers WHERE fid IN (SELECT min(fid) FROM bt_sniffers GROUP BY cod)) s ON s.cod = c.cod_xt
+            GROUP BY s.zone, c.time_ms
+            """).map { ($0[0].text ?? "", $0[1].text ?? "", $0[2].int ?? 0, $0[3].int ?? 0) }
+    }
+
+    func sniffers() throws -> [(code: String, lon: Double, lat: Double, zone: String)] {
+        try store.query("SELECT cod, lon, lat, zone FROM bt_sniffers ORDER BY line").map {
+            ($0[0].text ?? "", $0[1].double ?? 0, $0[2].double ?? 0, $0[3].text ?? "")
+        }
+    }
+
+    func studs() throws -> [(code: String, sniffer: String, parkingArea: String)] {
+        guard try store.exists("bt_studs") else { return [] }
+        return try store.query("SELECT cod_dd, cod_xt, cod_tfq FROM bt_studs ORDER BY line").map {
+            ($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? "")
+        }
+    }
+
+    /// A device's status reports (B.2, B.4): the last one and the counts.
+    struct Status { var time: String?; var condition: String?; var electricity: Double?; var faults: Int64; var reports: Int64 }
+
+    /// Each device's last report (by time; the later line wins a tie), its
+    /// fault count and report count, in one pass over the status table.
+    func statuses(table: String, code: String) throws -> [String: Status] {
+        guard try store.exists(table) else { return [:] }
+        var out: [String: Status] = [:]
+        var lastMs: [String: Int64] = [:]
+        try store.forEachRow("SELECT \(code), time, time_ms, condition, electricity FROM \(table) ORDER BY line") { r in
+            let device = r[0].text ?? "", ms = r[2].int ?? Int64.min
+            let condition = r[3].text
+            var s = out[device] ?? Status(time: nil, condition: nil, electricity: nil, faults: 0, reports: 0)
+            s.reports += 1
+            if condition == "异常" { s.faults += 1 }
+            if ms >= lastMs[device, default: Int64.min] {
+                lastMs[device] = ms
+                s.time = r[1].text; s.condition = condition; s.electricity = r[4].double
+            }
+            out[device] = s
+        }
+        return out
+    }
+}

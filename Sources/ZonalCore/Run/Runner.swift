@@ -1,0 +1,265 @@
+import Foundation
+import ZonalIO
+import ZonalStore
+
+/// Options `zonal run` copies from its flags.
+public struct RunOptions: Sendable {
+    public var jobPath: String
+    public var store: String?
+    public var out: String?
+    public var only: [String]?
+    public var quiet = false
+    public var logFormat: Log.Format = .text
+    public var waitSeconds: Double = 0
+    public init(jobPath: String) { self.jobPath = jobPath }
+}
+
+public struct RunOutcome: Sendable {
+    public var exitCode: Int32
+    public var summaryPath: String?
+}
+
+public let zonalVersion = "0.1.0"
+
+/// Load → tasks → export, with one savepoint per step inside one run
+/// transaction, so a failed run leaves the store as it was; the run ledger
+/// entry is written last.
+public final class Runner {
+    let registry: Registry
+    public init(registry: Registry) { self.registry = registry }
+
+    public func run(_ options: RunOptions) -> RunOutcome {
+        let log = Log(format: options.logFormat, quiet: options.quiet)
+        let plan: RunPlan
+        do { plan = try RunPlan(options, registry: registry) } catch {
+            log.error("\(error)")
+            return RunOutcome(exitCode: 2, summaryPath: nil)
+        }
+        return RunSession(plan: plan, registry: registry, options: options, log: log).execute()
+    }
+
+    /// Inputs to load, in job order, each after the inputs it requires.
+    static func loadOrder(job: Job, registry: Registry, needed: Set<String>) -> [String] {
+        var keys: [String] = []
+        func visit(_ key: String) {
+            guard !keys.contains(key), job.inputs[key] != nil else { return }
+            for r in registry.input(named: key)?.requires ?? [] { visit(r) }
+            keys.append(key)
+        }
+        for key in job.inputOrder where needed.contains(key) { visit(key) }
+        return keys
+    }
+
+    /// A file fails when its rejects are more than max_reject_rate × its data rows and more than 5.
+    static func checkRejectRate(_ r: LoadResult, job: Job) throws {
+        let rate = job.params[RunParams.maxRejectRate]
+        for f in r.files where f.rejects > 5 && Double(f.rejects) > rate * Double(f.dataRows) {
+            let first = r.rejects.first { $0.file == f.written }
+            throw RejectLimitError(file: f.written, rejects: f.rejects, rows: f.dataRows, rate: rate, first: first)
+        }
+    }
+}
+
+/// What a run will do: the job, its tasks (after `--only`) and the inputs to load.
+struct RunPlan {
+    var job: Job
+    var tasks: [any ZonalTask]
+    var loadKeys: [String]
+
+    init(_ options: RunOptions, registry: Registry) throws {
+        job = try JobParser.parse(file: URL(fileURLWithPath: options.jobPath).standardizedFileURL, registry: registry,
+                                  storeOverride: options.store, outOverride: options.out)
+        if let only = options.only {
+            for t in only where !job.tasks.contains(t) {
+                throw JobFileError(file: "--only", path: "", message: "'\(t)' is not a task of this job; must be one of \(job.tasks.joined(separator: ", "))")
+            }
+            job.tasks = job.tasks.filter(only.contains)
+        }
+        tasks = job.tasks.compactMap(registry.task(named:))
+        // A full run loads every input the job names; --only loads what its tasks use.
+        let needed = options.only == nil ? Set(job.inputOrder) : Set(tasks.flatMap { $0.inputs + $0.optionalInputs })
+        loadKeys = Runner.loadOrder(job: job, registry: registry, needed: needed)
+    }
+}
+
+/// One run, step by step: lock the store, open it, load every input, run
+/// every task, export, write the ledger and commit — or roll back and
+/// record the failure — then write summary.json.
+final class RunSession {
+    let plan: RunPlan
+    let registry: Registry
+    let options: RunOptions
+    let log: Log
+    let progress: ProgressDisplay
+    let record: RunRecord
+    var job: Job { plan.job }
+
+    init(plan: RunPlan, registry: Registry, options: RunOptions, log: Log) {
+        self.plan = plan; self.registry = registry; self.options = options; self.log = log
+        progress = ProgressDisplay(enabled: !options.quiet && ProgressDisplay.terminalAttached())
+        record = RunRecord(job: plan.job, loads: plan.loadKeys, tasks: plan.tasks, rules: registry.rules(of: plan.job.tasks))
+    }
+
+    func execute() -> RunOutcome {
+        let lock: StoreLock
+        let store: Store
+        do {
+            lock = try acquireLock()
+            store = try Store(path: job.storeURL.path)
+        } catch {
+            log.error("\(error)")
+            return RunOutcome(exitCode: 1, summaryPath: nil)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let runID = (try? store.nextRunID()) ?? 1
+        log.info("run \(runID) of job \(job.name): \(plan.loadKeys.count) inputs, tasks \(job.tasks.joined(separator: ", "))",
+                 [("job", .string(job.name)), ("run_id", .int(runID))])
+        do {
+            try store.beginRun()
+            var step = 0
+            for key in plan.loadKeys { try load(key, step: step, store: store, runID: runID); step += 1 }
+            for task in plan.tasks { try run(task, step: step, store: store); step += 1 }
+            try export(step: step, store: store)
+            try store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
+                                ended: Timestamp.iso(record.ended), summary: record.json().serialized())
+            try store.commitRun()
+        } catch {
+            store.rollbackRun()
+            record.failRun(error)
+            log.error("run failed, the store is unchanged: \(error)")
+            // The ledger keeps failed runs too; it is the one table a failed run adds to.
+            try? store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
+                                 ended: Timestamp.iso(record.ended), summary: record.json().serialized())
+        }
+        try? store.close()
+        let summaryPath = writeSummary()
+        if record.status == "ok" {
+            log.info("done in \(String(format: "%.2f", record.ended.timeIntervalSince(record.started))) s; reports in \(job.outURL.path)")
+        }
+        return RunOutcome(exitCode: record.status == "ok" ? 0 : 1, summaryPath: summaryPath)
+    }
+
+    func acquireLock() throws -> StoreLock {
+        try FileManager.default.createDirectory(at: job.storeURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let holder = "job \(job.name) (pid \(getpid()), started \(Timestamp.report(record.started, job.timezone)))"
+        switch try StoreLock.acquire(storePath: job.storeURL.path, holder: holder, waitSeconds: options.waitSeconds) {
+        case .acquired(let l): return l
+        case .busy(let who):
+            throw StoreBusy(store: job.storeURL.path, holder: "\(who)", waited: options.waitSeconds)
+        }
+    }
+
+    /// Loads one input in its own savepoint and records what it read.
+    func load(_ key: String, step i: Int, store: Store, runID: Int64) throws {
+        guard let input = job.inputs[key], let kind = registry.input(named: key) else { return }
+        record.begin(i)
+        let ctx = LoadContext(store: store, job: job, progress: progress, log: log)
+        let result: LoadResult
+        let hashes: [String: String]
+        do {
+            (result, hashes) = try store.step("load_\(key)") {
+                let r = try kind.loader.load(input, ctx)
+                let hashes = Dictionary(r.files.map { ($0.written, SHA256.file($0.url.path) ?? "") }, uniquingKeysWith: { a, _ in a })
+                try store.recordLoad(DatasetRecord(dataset: key, path: input.written, sha256: Self.datasetHash(r.files, hashes),
+                                                   rows: r.rows, rejects: r.rejects.count,
+                                                   encoding: r.files.compactMap(\.encoding).first, crs: r.files.compactMap(\.crs).first,
+                                                   replacedRows: r.replacedRows, runID: runID),
+                                     rejects: r.rejects.map { RejectRecord(file: $0.file, line: $0.line, field: $0.field, reason: $0.reason) },
+                                     warnings: r.warnings.map { WarningRecord(file: $0.file, line: $0.line, reason: $0.reason) })
+                try Runner.checkRejectRate(r, job: job)
+                return (r, hashes)
+            }
+        } catch {
+            record.fail(i, error)
+            throw error
+        }
+        let message = "\(result.rows) rows" + (result.replacedRows > 0 ? ", replaced \(result.replacedRows) rows of the previous load" : "")
+            + (result.rejects.isEmpty ? "" : ", \(result.rejects.count) rejects")
+            + (result.notes.map { "; \($0)" } ?? "")
+        record.finish(i, rows: result.rows, message: message)
+        record.warnings += result.warnings
+        for w in result.warnings { log.warning("\(w.file)\(w.line.map { " line \($0)" } ?? ""): \(w.reason)") }
+        for f in result.files { record.rejectCounts.append((f.written, f.rejects)) }
+        record.inputs.append(.object([
+            ("key", .string(key)), ("path", .string(input.written)),
+            ("files", .array(result.files.map { f in
+                .object([("path", .string(f.written)), ("sha256", .optional(hashes[f.written].flatMap { $0.isEmpty ? nil : $0 })),
+                         ("rows", .int(Int64(f.dataRows))), ("rejects", .int(Int64(f.rejects))),
+                         ("encoding", .optional(f.encoding)), ("crs", .optional(f.crs))])
+            })),
+        ]))
+        log.info("loaded \(key): \(message)")
+    }
+
+    /// One file's SHA-256; for a dataset of several files (a fence folder),
+    /// the SHA-256 of their `sha256sum` lines (`<hash>  <path>`), sorted by path.
+    static func datasetHash(_ files: [LoadedFile], _ hashes: [String: String]) -> String? {
+        if files.count == 1 { return hashes[files[0].written].flatMap { $0.isEmpty ? nil : $0 } }
+        guard !files.isEmpty else { return nil }
+        var h = SHA256()
+        for f in files.sorted(by: { $0.written < $1.written }) { h.update(Array("\(hashes[f.written] ?? "")  \(f.written)\n".utf8)) }
+        return h.finalize()
+    }
+
+    /// Runs one task in its own savepoint.
+    func run(_ task: any ZonalTask, step i: Int, store: Store) throws {
+        record.begin(i)
+        let ctx = TaskContext(store: store, job: job, progress: progress, log: log, task: task)
+        do {
+            let r = try store.step("task_\(task.name)") { try task.run(ctx) }
+            record.steps[i].reports = r.reportRows
+            record.finish(i, rows: r.reportRows.values.reduce(0, +), message: r.message)
+        } catch {
+            record.fail(i, error)
+            throw TaskFailure(task: task.name, underlying: error)
+        }
+        record.warnings += ctx.warnings
+        log.info("task \(task.name): " + record.steps[i].reports.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) rows" }.joined(separator: ", "))
+    }
+
+    /// Writes the reports. It reads the uncommitted store, so a failed export rolls back too.
+    func export(step i: Int, store: Store) throws {
+        record.begin(i)
+        record.status = "ok"
+        do {
+            let files = try Exporter.export(job: job, tasks: plan.tasks, store: store,
+                                            summary: { self.record.ended = Date(); return self.record.json() }, progress: progress)
+            record.finish(i, rows: files.count, message: "\(files.count) files in \(job.outURL.path)")
+        } catch {
+            record.status = "failed"
+            record.fail(i, error)
+            throw error
+        }
+        record.ended = Date()
+    }
+
+    func writeSummary() -> String {
+        let path = job.outURL.appendingPathComponent("summary.json").path
+        try? FileManager.default.createDirectory(at: job.outURL, withIntermediateDirectories: true)
+        try? AtomicFile.write(Data((record.json().serialized() + "\n").utf8), to: path)
+        return path
+    }
+}
+
+public struct RejectLimitError: Error, CustomStringConvertible {
+    var file: String, rejects: Int, rows: Int, rate: Double, first: Reject?
+    public var description: String {
+        var s = "\(file): \(rejects) of \(rows) rows were rejected, more than max_reject_rate \(rate) allows"
+        if let f = first { s += "; the first: line \(f.line.map(String.init) ?? "?") field \(f.field ?? "-"): \(f.reason)" }
+        return s + ". Fix the file, or raise params.max_reject_rate if these rows may be dropped."
+    }
+}
+
+/// Another run holds the store's lock.
+struct StoreBusy: Error, CustomStringConvertible {
+    var store: String, holder: String, waited: Double
+    var description: String {
+        "the store \(store) is in use by \(holder); waited \(Int(waited)) s (use --wait SECONDS to wait longer)"
+    }
+}
+
+public struct TaskFailure: Error, CustomStringConvertible {
+    public var task: String
+    public var underlying: any Error
+    public var description: String { "task \(task): \(underlying)" }
+}

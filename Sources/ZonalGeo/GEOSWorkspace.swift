@@ -1,0 +1,53 @@
+import Foundation
+
+/// The GEOS state of one thread: its context and the geometries it has built
+/// from shared `PolygonLayer`s. This is the program's one GEOS cache: every
+/// join, audit and lookup asks `GEOSWorkspace.current` instead of keeping a
+/// context of its own, so a polygon is built and prepared at most once per
+/// thread, and no context is ever used by two threads at once (GEOS's rule
+/// for its `_r` API).
+public final class GEOSWorkspace {
+    public let context: GEOSContext
+    /// Caches of the layers this thread used most recently, newest last.
+    private var caches: [LayerCache] = []
+    /// More layers than any run uses at once; older caches are dropped, so a
+    /// long-lived thread never keeps the geometries of finished runs.
+    static let maxLayers = 16
+
+    /// Geometries built for one layer, found by the layer's id (not a weak
+    /// reference: those would put every layer's retains on the slow path).
+    final class LayerCache {
+        let layerID: UInt64
+        var geometries: [Geometry?]
+        var prepared: [PreparedGeometry?]
+        init(_ layer: PolygonLayer) {
+            layerID = layer.id
+            geometries = Array(repeating: nil, count: layer.count)
+            prepared = Array(repeating: nil, count: layer.count)
+        }
+    }
+
+    init() { context = GEOSContext() }
+
+    private static let threadKey = "zonal.geos.workspace"
+
+    /// This thread's workspace, made on first use and freed when the thread ends.
+    public static var current: GEOSWorkspace {
+        let slot = Thread.current.threadDictionary
+        if let w = slot[threadKey] as? GEOSWorkspace { return w }
+        let w = GEOSWorkspace()
+        slot[threadKey] = w
+        return w
+    }
+
+    func cache(for layer: PolygonLayer) -> LayerCache {
+        if let k = caches.lastIndex(where: { $0.layerID == layer.id }) {
+            if k != caches.count - 1 { caches.append(caches.remove(at: k)) }
+            return caches[caches.count - 1]
+        }
+        if caches.count >= Self.maxLayers { caches.removeFirst() }
+        let c = LayerCache(layer)
+        caches.append(c)
+        return c
+    }
+}

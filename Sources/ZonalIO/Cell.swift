@@ -1,0 +1,87 @@
+import Foundation
+
+/// A typed cell for report writers.
+public enum Cell: Sendable, Equatable {
+    case empty
+    case text(String)
+    case integer(Int64)
+    /// A decimal already rounded for display: the value and its number of places.
+    case decimal(Double, places: Int)
+    case bool(Bool)
+
+    /// The text a CSV or HTML table shows.
+    public var display: String {
+        switch self {
+        case .empty: return ""
+        case .text(let s): return s
+        case .integer(let i): return String(i)
+        case .decimal(let d, let places): return DecimalFormat.fixed(d, places: places)
+        case .bool(let b): return b ? "true" : "false"
+        }
+    }
+}
+
+/// Every number Zonal shows goes through here: fixed places rounded half
+/// away from zero, ratios on the exact fraction, race times and minutes.
+public enum DecimalFormat {
+    /// Rounds half away from zero to `places` and prints exactly that many decimals.
+    public static func fixed(_ value: Double, places: Int) -> String {
+        // Non-finite or huge values have no fixed-point form; print them as Swift does rather than trap.
+        guard value.isFinite, abs(value) < 1e15 else { return value.isFinite ? "\(value)" : "" }
+        let scale = pow10(places)
+        let scaled = (value * scale).rounded(.toNearestOrAwayFromZero)
+        if places == 0 { return String(Int64(scaled)) }
+        let negative = scaled < 0
+        let magnitude = Int64(abs(scaled))
+        let unit = Int64(scale)
+        var frac = String(magnitude % unit)
+        frac = String(repeating: "0", count: places - frac.count) + frac
+        return (negative ? "-" : "") + "\(magnitude / unit).\(frac)"
+    }
+
+    /// 10ⁿ, exactly, for the places Zonal uses.
+    public static func pow10(_ n: Int) -> Double {
+        var r = 1.0
+        for _ in 0..<n { r *= 10 }
+        return r
+    }
+
+    /// The value rounded half away from zero to `places`, as stored and shown.
+    public static func rounded(_ value: Double, places: Int) -> Double {
+        let scale = pow10(places)
+        return (value * scale).rounded(.toNearestOrAwayFromZero) / scale
+    }
+
+    /// A number without trailing zeros, for messages ("90" not "90.0").
+    public static func trimmed(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
+    }
+
+    /// Ratios between counts (in-fence rate, utilization), rounded half away
+    /// from zero on the exact fraction: 1431 / 2400 = 0.59625 is 0.5963,
+    /// where rounding the nearest double (0.596249999…) would give 0.5962.
+    /// Empty when the denominator is 0.
+    public static func ratio(_ numerator: Int64, _ denominator: Int64, places: Int = 4) -> Cell {
+        guard denominator > 0, numerator >= 0 else { return .empty }
+        let scale = Int64(pow10(places))
+        let scaled = (2 * numerator * scale + denominator) / (2 * denominator)
+        return .decimal(Double(scaled) / Double(scale), places: places)
+    }
+
+    /// A race time `H:MM:SS.mmm` (hours not padded, as CrossMgr and the
+    /// seed's 成绩单 print them); negative durations get a leading `-`.
+    public static func raceTime(milliseconds ms: Int64) -> String {
+        let sign = ms < 0 ? "-" : ""
+        let m = ms.magnitude
+        let h = m / 3_600_000, min = m / 60_000 % 60, s = m / 1000 % 60, frac = m % 1000
+        func pad(_ v: UInt64, _ n: Int) -> String { let t = String(v); return String(repeating: "0", count: max(0, n - t.count)) + t }
+        return "\(sign)\(h):\(pad(min, 2)):\(pad(s, 2)).\(pad(frac, 3))"
+    }
+
+    /// A duration in minutes with 2 places (CONTRACT §4 `_min` columns),
+    /// rounded half away from zero on the exact number of milliseconds.
+    public static func minutes(milliseconds ms: Int64) -> Cell {
+        let hundredths = (2 * ms.magnitude + 600) / 1200
+        return .decimal(Double(ms < 0 ? -Int64(hundredths) : Int64(hundredths)) / 100, places: 2)
+    }
+}
