@@ -4,16 +4,6 @@ import XCTest
 
 final class CSVReaderTests: TemporaryDirectoryTestCase {
 
-    private func file(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let url = dir.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url.path
-    }
-
-    private func file(_ name: String, _ text: String) throws -> String {
-        try file(name, Array(text.utf8))
-    }
-
     private func readAll(_ reader: CSVReader) throws -> [TableRow] {
         var rows: [TableRow] = []
         while let row = try reader.next() { rows.append(row) }

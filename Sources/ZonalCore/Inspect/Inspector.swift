@@ -49,8 +49,95 @@ public enum Inspector {
             var env: Envelope?
             for f in fs { if let e = f.shape?.envelope { env = env?.union(e) ?? e } }
             if let e = env { s += "extent: \(e.minX), \(e.minY) — \(e.maxX), \(e.maxY)\n" }
+        case "jsonl", "ndjson":
+            s += try describeJSONLines(path: path)
+        case "log", "txt":
+            s += try describeReaderLog(path: path)
         default:
-            throw InputError(file: path, reason: "cannot inspect a .\(ext) file; Zonal reads .shp, .csv, .xlsx, .geojson and .jsonl")
+            throw InputError(file: path, reason: "cannot inspect \(ext.isEmpty ? "a file without an extension" : "a .\(ext) file"); Zonal reads .shp, .csv, .xlsx, .geojson, .json, "
+                + ".jsonl, .ndjson (JSON Lines) and .log, .txt (RFID reader logs); .csv, .jsonl, .ndjson, .log and .txt also as .gz")
+        }
+        return s
+    }
+
+    /// How many problems `inspect` lists: enough to see the pattern, short
+    /// enough for a terminal; the loader's rejects table has them all.
+    static let problemsShown = 5
+
+    /// A problem without the file name, which `inspect` has already printed.
+    static func problemLine(_ p: InputError) -> String {
+        "  line \(p.line.map(String.init) ?? "?")\(p.field.map { " field \($0)" } ?? ""): \(p.reason)\n"
+    }
+
+    static func compression(_ path: String) -> String {
+        path.lowercased().hasSuffix(".gz") ? ", gzip-compressed" : ""
+    }
+
+    /// JSON Lines (seed 004 request bodies): which keys the lines carry, how
+    /// many lines are not flat objects and why, and how many repeat an earlier
+    /// line exactly (requests sent twice).
+    static func describeJSONLines(path: String) throws -> String {
+        let reader = try JSONLinesReader(path: path, displayName: path)
+        var lines = 0, duplicates = 0
+        var problems: [InputError] = []
+        var malformed = 0
+        var keyOrder: [String] = []
+        var keyLines: [String: Int] = [:]
+        var seen = Set<LineFingerprint>()
+        while let result = try reader.next() {
+            lines += 1
+            switch result {
+            case .success(let object):
+                if !seen.insert(object.fingerprint).inserted { duplicates += 1 }
+                for (key, _) in object.fields {
+                    if keyLines[key] == nil { keyOrder.append(key) }
+                    keyLines[key, default: 0] += 1
+                }
+            case .failure(let problem):
+                malformed += 1
+                if problems.count < problemsShown { problems.append(problem) }
+            }
+        }
+        var s = "format: JSON Lines (one flat object per line, UTF-8\(compression(path)))\nlines: \(lines)\n"
+        s += "malformed lines: \(malformed)\n"
+        for p in problems { s += problemLine(p) }
+        if malformed > problems.count { s += "  … and \(malformed - problems.count) more\n" }
+        s += "keys (lines carrying each):\n"
+        for key in keyOrder { s += "  \(key) \(keyLines[key] ?? 0)\n" }
+        s += "duplicate lines: \(duplicates) (exact repeats of an earlier well-formed line)\n"
+        return s
+    }
+
+    /// An RFID reader log (seed 003): reads, cards, the time span and the
+    /// lines that are not `time HHHHH:PPPPP`.
+    static func describeReaderLog(path: String) throws -> String {
+        let reader = try ReaderLogReader(path: path, displayName: path)
+        var reads = 0, malformed = 0
+        var problems: [InputError] = []
+        var cards = Set<String>()
+        // The time text is fixed-width up to its decimals, so text order is
+        // time order; earliest and latest, in case the log is not in order.
+        var first: String?, last: String?
+        while let result = try reader.next() {
+            switch result {
+            case .success(let read):
+                reads += 1
+                cards.insert(read.card)
+                if first.map({ read.time < $0 }) ?? true { first = read.time }
+                if last.map({ read.time > $0 }) ?? true { last = read.time }
+            case .failure(let problem):
+                malformed += 1
+                if problems.count < problemsShown { problems.append(problem) }
+            }
+        }
+        var s = "format: RFID reader log (time HHHHH:PPPPP per line)\(compression(path))\n"
+        s += "reads: \(reads)\ndistinct cards: \(cards.count)\n"
+        if let first, let last { s += "first time: \(first)\nlast time: \(last)\n" }
+        s += "malformed lines: \(malformed)\n"
+        for p in problems { s += problemLine(p) }
+        if malformed > problems.count { s += "  … and \(malformed - problems.count) more\n" }
+        if reads == 0 && malformed > 0 {
+            s += "note: no line is a reader-log line (yyyy-MM-dd HH:mm:ss[.SSS] HHHHH:PPPPP); is this a reader log?\n"
         }
         return s
     }

@@ -1,0 +1,158 @@
+/// One card seen by an RFID reader: a line of a reader log.
+public struct CardRead: Sendable, Equatable {
+    /// 1-based physical line number.
+    public var line: Int
+    /// The PC's timestamp as written, `yyyy-MM-dd HH:mm:ss` with 0–3 decimals.
+    /// Left as text: it is naive local time, and only the caller knows the
+    /// job's time zone (its TimeParser reads it).
+    public var time: String
+    /// The reader's output, `HHHHH:PPPPP` (HID:PID, 5 decimal digits each).
+    public var card: String
+
+    public init(line: Int, time: String, card: String) {
+        self.line = line
+        self.time = time
+        self.card = card
+    }
+}
+
+/// Streams an RFID reader log (seed 003, CONTRACT §3.5 `race_reads`): the
+/// reader prints `HHHHH:PPPPP` + [LF][CR] for each card, and the PC writes each
+/// with its timestamp first: `2026-05-01 09:03:12.345 00102:00012`.
+///
+/// Time and card are separated by spaces or a tab; spaces or tabs around the
+/// line are ignored, and lines of only spaces are skipped. This reader checks
+/// the shape of both (digits and separators in the right places); whether the
+/// date exists is for the caller's TimeParser. A line that does not fit comes
+/// back as a problem for the loader to reject; only a file that cannot be
+/// read throws.
+public final class ReaderLogReader {
+    private let lines: LineReader
+
+    /// The name used in messages.
+    public var file: String { lines.file }
+
+    public convenience init(path: String, displayName: String? = nil, lineLimit: Int = LineReader.defaultLineLimit) throws {
+        self.init(lines: try LineReader(path: path, displayName: displayName, lineLimit: lineLimit))
+    }
+
+    init(lines: LineReader) {
+        self.lines = lines
+    }
+
+    /// The next card read, or why the line is not one; nil at end of file.
+    public func next() throws -> Result<CardRead, InputError>? {
+        while true {
+            var parsed: Result<CardRead, InputError>?
+            let file = lines.file
+            switch try lines.next({ bytes, line in parsed = Self.parse(bytes, line: line, file: file) }) {
+            case .line:
+                if let parsed { return parsed }
+            case .tooLong(let problem):
+                return .failure(problem)
+            case .endOfFile:
+                return nil
+            }
+        }
+    }
+
+    static let timeShape = "yyyy-MM-dd HH:mm:ss[.SSS]"
+
+    /// One line: a read, a problem, or nil for a line of only spaces.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, file: String) -> Result<CardRead, InputError>? {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func text(_ s: Int, _ e: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self) }
+        func problem(_ field: String?, _ reason: String) -> Result<CardRead, InputError> {
+            .failure(InputError(file: file, line: line, field: field, reason: reason))
+        }
+        func quoted(_ s: Int, _ e: Int) -> String {
+            let t = text(s, e)
+            return t.count > 40 ? "'\(t.prefix(40))…'" : "'\(t)'"
+        }
+
+        var s = 0, e = bytes.count
+        while s < e, isSpace(bytes[s]) { s += 1 }
+        while e > s, isSpace(bytes[e - 1]) { e -= 1 }
+        if s == e { return nil }
+
+        // Words separated by spaces or tabs: date, clock, card.
+        var words: [(start: Int, end: Int)] = []
+        var i = s
+        while i < e {
+            let w = i
+            while i < e, !isSpace(bytes[i]) { i += 1 }
+            words.append((w, i))
+            while i < e, isSpace(bytes[i]) { i += 1 }
+            if words.count == 4 { break }
+        }
+
+        // The time is the first two words; the card the third. With only two
+        // words, either the card or half the time is missing: decide by what
+        // the words look like, so the message names the part that is wrong.
+        let timeEnd: Int
+        let card: (start: Int, end: Int)?
+        switch words.count {
+        case 1:
+            if isCard(bytes, words[0].start, words[0].end) { return problem(nil, "no time before the card") }
+            return problem(nil, "\(quoted(s, e)) is not a time and a card (\(timeShape) HHHHH:PPPPP)")
+        case 2:
+            if isCard(bytes, words[1].start, words[1].end) || !isDate(bytes, words[0].start, words[0].end) {
+                timeEnd = words[0].end
+                card = words[1]
+            } else {
+                timeEnd = words[1].end
+                card = nil
+            }
+        default:
+            timeEnd = words[1].end
+            card = words[2]
+        }
+        guard isTime(bytes, s, timeEnd) else {
+            return problem("time", "\(quoted(s, timeEnd)) is not \(timeShape)")
+        }
+        guard let card else { return problem(nil, "no card after the time") }
+        guard isCard(bytes, card.start, card.end) else {
+            return problem("card", "\(quoted(card.start, card.end)) must be HHHHH:PPPPP, two groups of 5 digits")
+        }
+        if words.count > 3 {
+            return problem(nil, "unexpected text after the card: \(quoted(words[3].start, e))")
+        }
+        return .success(CardRead(line: line, time: text(s, timeEnd), card: text(card.start, card.end)))
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b &- 48 < 10 }
+
+    /// Whether `p[s...]` starts with `shape`, where `d` stands for any digit.
+    private static func starts(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, with shape: StaticString) -> Bool {
+        let count = shape.utf8CodeUnitCount
+        guard e - s >= count else { return false }
+        let want = shape.utf8Start
+        for k in 0..<count {
+            let b = p[s + k]
+            if want[k] == UInt8(ascii: "d") ? !isDigit(b) : b != want[k] { return false }
+        }
+        return true
+    }
+
+    /// `ddddd:ddddd`.
+    static func isCard(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        e - s == 11 && starts(p, s, e, with: "ddddd:ddddd")
+    }
+
+    /// `dddd-dd-dd`.
+    static func isDate(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        e - s == 10 && starts(p, s, e, with: "dddd-dd-dd")
+    }
+
+    /// `dddd-dd-dd dd:dd:dd`, then nothing or `.` and 1 to 3 digits.
+    static func isTime(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        guard starts(p, s, e, with: "dddd-dd-dd dd:dd:dd") else { return false }
+        switch e - s {
+        case 19: return true
+        case 21: return starts(p, s + 19, e, with: ".d")
+        case 22: return starts(p, s + 19, e, with: ".dd")
+        case 23: return starts(p, s + 19, e, with: ".ddd")
+        default: return false
+        }
+    }
+}
