@@ -1,4 +1,5 @@
 import Foundation
+import ZonalCore
 import ZonalGeo
 import ZonalStore
 
@@ -28,12 +29,6 @@ struct LayerInfo {
     var epsg: Int?
     var transformed: Bool
     var attributeFile: String?
-}
-
-struct District {
-    var adcode: String
-    var name: String
-    var shape: Shape
 }
 
 /// Reads what the fence loader stored. All SQL for the fence tasks lives here,
@@ -72,12 +67,7 @@ struct FenceRepository {
         }
     }
 
-    func districts() throws -> [District] {
-        try store.select(FenceTables.districts.name, columns: ["adcode", "name"], geometry: true, orderBy: "adcode").compactMap { row in
-            guard let s = row.shape else { return nil }
-            return District(adcode: row.values[0].text ?? "", name: row.values[1].text ?? "", shape: s)
-        }
-    }
+    func districts() throws -> [District] { try Districts.read(from: store).all }
 }
 
 /// 可容纳车辆 (§5.4.2): each bike takes 1.9 m × 0.6 m = 1.14 m².

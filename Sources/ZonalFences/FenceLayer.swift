@@ -59,9 +59,6 @@ enum FenceTables {
         TableColumn("position", .text), TableColumn("land_use", .text), TableColumn("nature", .text),
         TableColumn("reason", .text), TableColumn("management_code", .text),
     ])
-    static let districts = TableSchema(name: "districts", columns: [
-        TableColumn("dataset", .text), TableColumn("adcode", .text), TableColumn("name", .text),
-    ], geometry: .multiPolygon)
 
     /// Appendix A header (Chinese) → attribute column.
     static let attributeHeaders: [String: String] = [

@@ -153,61 +153,6 @@ public struct FenceLoader: DatasetLoader {
     }
 }
 
-/// Loads GB/T 2260 district polygons (GeoJSON or Shapefile) with a 6-digit
-/// `adcode` (or `code`) and a `name`.
-public struct DistrictLoader: DatasetLoader {
-    public init() {}
-
-    public func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
-        let store = ctx.store
-        try store.ensure(FenceTables.districts)
-        let replaced = try store.deleteRows(FenceTables.districts.name, where: "dataset = ?", [.text(input.key)])
-        let ins = try store.inserter(FenceTables.districts)
-        var features: [(line: Int, props: [String: String], shape: Shape?)] = []
-        var encoding: String?, crsLabel = "EPSG:4490 (GeoJSON lon/lat)"
-        if input.url.pathExtension.lowercased() == "shp" {
-            let r = try ShapefileReader(path: input.url.path, displayName: input.written)
-            encoding = r.encoding.rawValue
-            var transform: TransformToCGCS2000?
-            if let prj = r.prjText {
-                let t = try TransformToCGCS2000(definition: prj)
-                crsLabel = t.source.label
-                if !t.source.isCGCS2000Geographic { transform = t }
-            }
-            for i in 0..<r.count {
-                let f = try r.feature(i)
-                var shape = f.shape
-                if let t = transform, let s = shape { shape = .multiPolygon(try t(s.polygons)) }
-                features.append((f.record, f.attributes.reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value }, shape))
-            }
-        } else {
-            for f in try GeoJSONReader.read(path: input.url.path, displayName: input.written) {
-                features.append((f.index, f.properties.reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value }, f.shape))
-            }
-        }
-        var rejects: [Reject] = []
-        var rows = 0
-        for f in features {
-            let code = f.props["adcode"] ?? f.props["code"] ?? ""
-            guard code.count == 6, code.allSatisfy(\.isASCII), Int(code) != nil else {
-                rejects.append(Reject(file: input.written, line: f.line, field: "adcode",
-                                      reason: code.isEmpty ? "is missing; each district needs its 6-digit GB/T 2260 code" : "'\(code)' is not a 6-digit GB/T 2260 code"))
-                continue
-            }
-            guard let s = f.shape, !s.polygons.isEmpty else {
-                rejects.append(Reject(file: input.written, line: f.line, field: "geometry", reason: "district \(code) has no polygon"))
-                continue
-            }
-            try ins.insert([.text(input.key), .text(code), f.props["name"].map { .text($0) } ?? .null], shape: s)
-            rows += 1
-        }
-        return LoadResult(rows: rows, replacedRows: replaced,
-                          files: [LoadedFile(written: input.written, url: input.url, dataRows: features.count, rejects: rejects.count,
-                                             encoding: encoding, crs: crsLabel)],
-                          rejects: rejects)
-    }
-}
-
 /// Appendix A tables read in the background: header and rows, or the error.
 final class AttributeTables: @unchecked Sendable {
     private let group = DispatchGroup()

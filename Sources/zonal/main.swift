@@ -62,7 +62,7 @@ struct Validate: ParsableCommand {
 }
 
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Describe a Shapefile, CSV, XLSX or GeoJSON file: CRS, encoding, fields, rows, extent.")
+    static let configuration = CommandConfiguration(abstract: "Describe a Shapefile, CSV, XLSX, GeoJSON, JSON Lines file or RFID reader log: CRS, encoding, fields, rows, extent, bad lines.")
     @Argument(help: "The file to inspect.") var path: String
 
     func run() throws {

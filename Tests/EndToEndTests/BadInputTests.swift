@@ -213,6 +213,28 @@ final class BadInputTests: XCTestCase {
         try assertJobFileError("param", { $0.params = "{tolerence_m: 1}" }, names: ["params.tolerence_m", "must be one of"])
     }
 
+    // j2. Parameters of the wrong type or not finite: exit 2 naming the key path.
+    func testStrictParams() throws {
+        try assertJobFileError("nan", { $0.params = "{max_reject_rate: .nan}" }, names: ["params.max_reject_rate", "must be a finite number, not .nan"])
+        try assertJobFileError("text", { $0.params = "{max_reject_rate: lots}" }, names: ["params.max_reject_rate", "must be a number"])
+        try assertJobFileError("crs", { $0.params = "{assume_crs: WGS84}" }, names: ["params.assume_crs", "'WGS84' must be an EPSG code such as EPSG:4490"])
+        try assertJobFileError("range", { $0.params = "{max_reject_rate: 2}" }, names: ["params.max_reject_rate", "2 is above the largest allowed value 1"])
+    }
+
+    // j3. A bad command-line flag is a bad command line: exit 2 (CONTRACT §1), not 64.
+    func testBadFlagExits2() throws {
+        let ws = try makeWorkspace("flag")
+        defer { removeWorkspace(ws) }
+        try writeJob(JobSpec(), in: ws)
+        for args in [["run", "job.yaml", "--wiat", "3"], ["run", "job.yaml", "--log-format", "xml"], ["run", "job.yaml", "--wait", "soon"], ["frobnicate"]] {
+            let r = try runZonal(args, cwd: ws)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.output)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: ws.appendingPathComponent("out").path), "a bad command line runs nothing")
+        }
+        let r = try runZonal(["run", "job.yaml", "--log-format", "xml"], cwd: ws)
+        XCTAssertTrue(r.stderr.contains("--log-format 'xml' must be one of text, json"), r.stderr)
+    }
+
     // k. No .prj: an error unless params.assume_crs is set.
     func testMissingPrjAndAssumeCRS() throws {
         let c = try seeded("noprj")

@@ -220,3 +220,16 @@ final class NumberFormatTests: XCTestCase {
         XCTAssertEqual(DecimalFormat.trimmed(0.5), "0.5")
     }
 }
+
+/// Work split across cores reports a failure instead of losing it.
+final class ParallelTests: XCTestCase {
+    struct Boom: Error, Equatable { let at: Int }
+
+    func testSlicesKeepOrderAndRethrow() throws {
+        XCTAssertEqual(try Parallel.slices(10_000, minimumPerSlice: 100) { Array($0) }, Array(0..<10_000))
+        XCTAssertThrowsError(try Parallel.slices(10_000, minimumPerSlice: 100) { range -> [Int] in
+            if range.contains(7_777) { throw Boom(at: 7_777) }
+            return Array(range)
+        }) { XCTAssertEqual($0 as? Boom, Boom(at: 7_777)) }
+    }
+}

@@ -1,5 +1,6 @@
 import XCTest
 @testable import ZonalFences
+import ZonalCore
 import ZonalGeo
 
 /// Every rule F001–F017 with a planted case and a clean case, on fixtures built

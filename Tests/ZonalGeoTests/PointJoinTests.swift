@@ -169,3 +169,21 @@ final class PolygonLayerTests: XCTestCase {
         XCTAssertEqual(try layer.covering(wide, envelope: Envelope(minX: 0.5, minY: 0.5, maxX: 1.5, maxY: 1.5)), 0, "only Z9 covers it")
     }
 }
+
+/// GEOS failures are errors, never "not covered" (STYLE §5: sentinels become
+/// throws at one choke point).
+final class GEOSErrorTests: XCTestCase {
+    func testPredicateFailureThrowsWithGEOSMessage() throws {
+        let ws = GEOSWorkspace.current
+        let a = try ws.context.geometry(PointJoinTests.rect(0, 0, 1, 1))
+        let b = try ws.context.geometry(PointJoinTests.rect(0.5, 0.5, 2, 2))
+        XCTAssertTrue(try a.relate(b, pattern: "2********"))
+        XCTAssertThrowsError(try a.relate(b, pattern: "not a pattern")) { error in
+            guard let e = error as? GEOSError else { return XCTFail("expected GEOSError, got \(error)") }
+            XCTAssertEqual(e.operation, "GEOSRelatePattern_r")
+            XCTAssertFalse(e.messages.isEmpty, "GEOS's own message is kept")
+        }
+        // The context is usable after a failure, and the stored messages were taken.
+        XCTAssertTrue(try a.relate(b, pattern: "2********"))
+    }
+}

@@ -9,9 +9,17 @@ public final class Log: @unchecked Sendable {
     public enum Format: String, Sendable { case text, json }
     public let format: Format
     public let quiet: Bool
+    private let output: @Sendable (String) -> Void
     private let lock = NSLock()
 
-    public init(format: Format, quiet: Bool) { self.format = format; self.quiet = quiet }
+    /// Each line goes to `output` (standard error unless a test captures it).
+    public init(format: Format, quiet: Bool, output: (@Sendable (String) -> Void)? = nil) {
+        self.format = format; self.quiet = quiet
+        self.output = output ?? { line in
+            ProgressDisplay.clearLine()
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
 
     public func info(_ message: String, _ fields: [(String, JSONValue)] = []) { emit("info", message, fields, force: false) }
     public func warning(_ message: String, _ fields: [(String, JSONValue)] = []) { emit("warning", message, fields, force: false) }
@@ -28,8 +36,7 @@ public final class Log: @unchecked Sendable {
                                      ("message", .string(message))] + fields).serialized(pretty: false)
         }
         lock.lock(); defer { lock.unlock() }
-        ProgressDisplay.clearLine()
-        FileHandle.standardError.write((line + "\n").data(using: .utf8)!)
+        output(line)
     }
 }
 

@@ -11,6 +11,8 @@ public struct RunOptions: Sendable {
     public var quiet = false
     public var logFormat: Log.Format = .text
     public var waitSeconds: Double = 0
+    /// Where log lines go; standard error when nil.
+    public var logOutput: (@Sendable (String) -> Void)?
     public init(jobPath: String) { self.jobPath = jobPath }
 }
 
@@ -29,7 +31,7 @@ public final class Runner {
     public init(registry: Registry) { self.registry = registry }
 
     public func run(_ options: RunOptions) -> RunOutcome {
-        let log = Log(format: options.logFormat, quiet: options.quiet)
+        let log = Log(format: options.logFormat, quiet: options.quiet, output: options.logOutput)
         let plan: RunPlan
         do { plan = try RunPlan(options, registry: registry) } catch {
             log.error("\(error)")

@@ -133,9 +133,13 @@ public struct Registry: Sendable {
 
     public static let generalParams: [ParamSpec] = [RunParams.maxRejectRate.spec, RunParams.assumeCRS.spec]
 
+    /// Inputs every domain may use, whatever its tasks: district boundaries.
+    public static let commonModule = DomainModule(name: "common", inputs: [Districts.input], tasks: [])
+
     /// Refuses duplicate task or input names, and a parameter declared twice
-    /// with a different type or default.
+    /// with a different type or default. The common inputs come first.
     public init(modules: [DomainModule]) throws {
+        let modules = [Self.commonModule] + modules
         self.modules = modules
         var tasks: [String: String] = [:], inputs: [String: String] = [:]
         for m in modules {
