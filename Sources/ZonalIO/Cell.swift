@@ -46,6 +46,10 @@ public enum DecimalFormat {
         return r
     }
 
+    /// 10ⁿ for any whole n; negative powers are divisions, which round once
+    /// (0.001 is 1 / 1000, not 0.1 × 0.1 × 0.1).
+    public static func powerOfTen(_ n: Int) -> Double { n >= 0 ? pow10(n) : 1 / pow10(-n) }
+
     /// The value rounded half away from zero to `places`, as stored and shown.
     public static func rounded(_ value: Double, places: Int) -> Double {
         let scale = pow10(places)

@@ -31,19 +31,19 @@ public struct AxisTicks: Equatable, Sendable {
         if maxValue.isFinite, maxValue > 0 {
             let rough = maxValue / Double(max(1, target))
             exponent = Int(floor(log10(rough)))
-            let r = rough / pow(10, Double(exponent))
+            let r = rough / DecimalFormat.powerOfTen(exponent)
             let eps = 1e-9
             mantissa = r <= 1 + eps ? 1 : r <= 2 + eps ? 2 : r <= 5 + eps ? 5 : 10
             if mantissa == 10 { mantissa = 1; exponent += 1 }
             if integers, exponent < 0 { mantissa = 1; exponent = 0 }
-            let step = Double(mantissa) * pow(10, Double(exponent))
+            let step = Double(mantissa) * DecimalFormat.powerOfTen(exponent)
             steps = max(1, Int(ceil(maxValue / step - 1e-9)))
         }
         let decimals = max(0, -exponent)
         var values: [Double] = [], labels: [String] = []
         for i in 0...steps {
             let n = Double(i * mantissa)
-            let v = exponent >= 0 ? n * pow(10, Double(exponent)) : n / pow(10, Double(-exponent))
+            let v = exponent >= 0 ? n * DecimalFormat.pow10(exponent) : n / DecimalFormat.pow10(-exponent)
             values.append(v)
             labels.append(String(format: "%.\(decimals)f", v))
         }

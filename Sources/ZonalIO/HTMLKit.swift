@@ -100,9 +100,9 @@ public struct SqrtScale: Sendable {
         guard maxValue.isFinite, maxValue > 0 else { return [] }
         func niceFloor(_ x: Double) -> Double {
             let e = Int(floor(log10(x)))
-            let m = x / pow(10, Double(e))
+            let m = x / DecimalFormat.powerOfTen(e)
             let k: Double = m >= 5 - 1e-9 ? 5 : m >= 2 - 1e-9 ? 2 : 1
-            return e >= 0 ? k * pow(10, Double(e)) : k / pow(10, Double(-e))
+            return e >= 0 ? k * DecimalFormat.pow10(e) : k / DecimalFormat.pow10(-e)
         }
         var out: [Double] = []
         for d in [16.0, 4, 1] { let v = niceFloor(maxValue / d); if out.last != v { out.append(v) } }
