@@ -82,18 +82,8 @@ public final class JSONLinesReader {
 
     /// The next line's object, or why it is not one; nil at end of file.
     public func next() throws -> Result<JSONLinesObject, InputError>? {
-        while true {
-            var parsed: Result<JSONLinesObject, InputError>?
-            let file = lines.file
-            switch try lines.next({ bytes, line in parsed = parser.parse(bytes, line: line, file: file) }) {
-            case .line:
-                if let parsed { return parsed }
-            case .tooLong(let problem):
-                return .failure(problem)
-            case .endOfFile:
-                return nil
-            }
-        }
+        let file = lines.file
+        return try lines.next(parsing: { bytes, line in parser.parse(bytes, line: line, file: file) })
     }
 }
 

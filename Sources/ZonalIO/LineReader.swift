@@ -102,6 +102,23 @@ public final class LineReader {
     private static let lf = UInt8(ascii: "\n")
     private static let cr = UInt8(ascii: "\r")
 
+    /// The next line parsed by `parse`, skipping lines it returns nil for
+    /// (blank ones); an over-long line comes back as its problem. Nil at the
+    /// end of the file. The line-format readers are this plus their parser.
+    public func next<T>(parsing parse: (UnsafeBufferPointer<UInt8>, _ line: Int) -> Result<T, InputError>?) throws -> Result<T, InputError>? {
+        while true {
+            var parsed: Result<T, InputError>?
+            switch try next({ bytes, line in parsed = parse(bytes, line) }) {
+            case .line:
+                if let parsed { return parsed }
+            case .tooLong(let problem):
+                return .failure(problem)
+            case .endOfFile:
+                return nil
+            }
+        }
+    }
+
     /// Lends the next non-empty line to `body`: its bytes without the
     /// terminator and its 1-based physical line number. The bytes are the
     /// reader's buffer, valid only inside `body`; nothing is copied, so a

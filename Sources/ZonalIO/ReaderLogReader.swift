@@ -42,18 +42,8 @@ public final class ReaderLogReader {
 
     /// The next card read, or why the line is not one; nil at end of file.
     public func next() throws -> Result<CardRead, InputError>? {
-        while true {
-            var parsed: Result<CardRead, InputError>?
-            let file = lines.file
-            switch try lines.next({ bytes, line in parsed = Self.parse(bytes, line: line, file: file) }) {
-            case .line:
-                if let parsed { return parsed }
-            case .tooLong(let problem):
-                return .failure(problem)
-            case .endOfFile:
-                return nil
-            }
-        }
+        let file = lines.file
+        return try lines.next(parsing: { bytes, line in Self.parse(bytes, line: line, file: file) })
     }
 
     static let timeShape = "yyyy-MM-dd HH:mm:ss[.SSS]"
