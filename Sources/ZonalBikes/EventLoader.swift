@@ -17,9 +17,10 @@ struct EventLoader: DatasetLoader {
     func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
         let fences = try FenceSet.read(from: ctx.store)
         // Layers in the join, in this order: zones, parking areas (with the tolerance), no-parking zones.
-        let join = PointJoin([PointJoin.Target(fences.managementLayer),
-                              PointJoin.Target(fences.parkingLayer, toleranceM: ctx.params[BikeParams.toleranceM]),
-                              PointJoin.Target(fences.noParkingLayer)])
+        let zones = fences.layer(.management), parkingAreas = fences.layer(.parking), noParkingZones = fences.layer(.noParking)
+        let join = PointJoin([PointJoin.Target(zones),
+                              PointJoin.Target(parkingAreas, toleranceM: ctx.params[BikeParams.toleranceM]),
+                              PointJoin.Target(noParkingZones)])
         let loader = CSVTableLoader(BikeInputs.events)
         let lonAt = loader.position(of: "lon"), latAt = loader.position(of: "lat")
         let schema = BikeRepository.events
@@ -46,9 +47,9 @@ struct EventLoader: DatasetLoader {
                     for (i, values) in chunk.enumerated() {
                         let zone = matches[i, 0], parking = matches[i, 1], noParking = matches[i, 2]
                         var row = values
-                        row.append(zone.index.map { .text(fences.managementLayer.codes[$0]) } ?? .null)
-                        row.append(parking.index.map { .text(fences.parkingLayer.codes[$0]) } ?? .null)
-                        row.append(noParking.index.map { .text(fences.noParkingLayer.codes[$0]) } ?? .null)
+                        row.append(zone.index.map { .text(zones.codes[$0]) } ?? .null)
+                        row.append(parking.index.map { .text(parkingAreas.codes[$0]) } ?? .null)
+                        row.append(noParking.index.map { .text(noParkingZones.codes[$0]) } ?? .null)
                         row.append(.integer(parking.index != nil ? 1 : 0))
                         row.append(parking.distanceM.map { .real($0) } ?? .null)
                         rows.append(row)

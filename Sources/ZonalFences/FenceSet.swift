@@ -15,20 +15,17 @@ public struct FenceSet: Sendable {
     public let management: [Fence]
     public let parking: [Fence]
     public let noParking: [Fence]
-    /// The same fences as polygon layers, built once so every thread's GEOS
-    /// workspace prepares each polygon at most once.
-    public let managementLayer: PolygonLayer
-    public let parkingLayer: PolygonLayer
-    public let noParkingLayer: PolygonLayer
 
     public init(management: [Fence] = [], parking: [Fence] = [], noParking: [Fence] = []) {
         self.management = management; self.parking = parking; self.noParking = noParking
-        func layer(_ l: FenceLayer, _ fences: [Fence]) -> PolygonLayer {
-            PolygonLayer(name: l.rawValue, codes: fences.map(\.code), shapes: fences.map(\.shape))
-        }
-        managementLayer = layer(.management, management)
-        parkingLayer = layer(.parking, parking)
-        noParkingLayer = layer(.noParking, noParking)
+    }
+
+    /// One layer's fences as a polygon layer for the point join. Built on
+    /// request (indexing 20,000 parking areas is not free) and then shared:
+    /// every thread's GEOS workspace prepares each polygon at most once.
+    public func layer(_ l: FenceLayer) -> PolygonLayer {
+        let fences = l == .management ? management : (l == .parking ? parking : noParking)
+        return PolygonLayer(name: l.rawValue, codes: fences.map(\.code), shapes: fences.map(\.shape))
     }
 
     public static func read(from store: Store) throws -> FenceSet {
@@ -48,8 +45,8 @@ public struct FenceSet: Sendable {
     /// covers it (nil when none): the same figures `parking_capacity` reports.
     public func parkingCapacities() throws -> [(index: Int, code: String, zone: String?, cents: Int64, capacity: Int64)] {
         let geod = Geodesic.cgcs2000
-        let zones = managementLayer
-        let parking = parkingLayer
+        let zones = layer(.management)
+        let parking = layer(.parking)
         return try Parallel.slices(parking.count) { range in
             let ws = GEOSWorkspace.current
             var out: [(index: Int, code: String, zone: String?, cents: Int64, capacity: Int64)] = []

@@ -18,8 +18,10 @@ public final class GEOSWorkspace {
     /// reference: those would put every layer's retains on the slow path).
     final class LayerCache {
         let layerID: UInt64
-        var geometries: [Geometry?]
-        var prepared: [PreparedGeometry?]
+        // One thread only ever uses a workspace, so Swift's run-time
+        // exclusivity checks on these are pure cost on the join's hot path.
+        @exclusivity(unchecked) var geometries: [Geometry?]
+        @exclusivity(unchecked) var prepared: [PreparedGeometry?]
         init(_ layer: PolygonLayer) {
             layerID = layer.id
             geometries = Array(repeating: nil, count: layer.count)
