@@ -52,7 +52,10 @@ public struct FenceSet: Sendable {
             var out: [(index: Int, code: String, zone: String?, cents: Int64, capacity: Int64)] = []
             for k in range {
                 // An invalid polygon has no capacity: fence_audit reports it (F004).
-                guard let g = try parking.geometry(k, in: ws), try g.isValid(), let env = parking.shapes[k].envelope else { continue }
+                // Each area is built once here, so it is not kept in the workspace.
+                guard parking.buildable[k], let env = parking.shapes[k].envelope else { continue }
+                let g = try ws.context.geometry(parking.shapes[k])
+                guard try g.isValid() else { continue }
                 let zone = try zones.covering(g, envelope: env, in: ws).map { zones.codes[$0] }
                 let cents = ParkingCapacity.cents(ofArea: geod.area(parking.shapes[k].polygons))
                 out.append((k, parking.codes[k], zone, cents, ParkingCapacity.capacity(cents: cents)))

@@ -42,10 +42,19 @@ public final class GEOSWorkspace {
         return w
     }
 
+    /// The generation of `LayerIDs.finished` this workspace last purged at.
+    private var purgedAt = 0
+
     func cache(for layer: PolygonLayer) -> LayerCache {
         if let k = caches.lastIndex(where: { $0.layerID == layer.id }) {
             if k != caches.count - 1 { caches.append(caches.remove(at: k)) }
             return caches[caches.count - 1]
+        }
+        // A new layer: first drop the caches of layers that are gone, so the
+        // polygons one step prepared do not stay in memory through the next.
+        if let (generation, finished) = LayerIDs.finished(since: purgedAt) {
+            caches.removeAll { finished.contains($0.layerID) }
+            purgedAt = generation
         }
         if caches.count >= Self.maxLayers { caches.removeFirst() }
         let c = LayerCache(layer)

@@ -36,6 +36,8 @@ public final class PolygonLayer: Sendable {
         buildable = shapes.map(\.isBuildableByGEOS)
     }
 
+    deinit { LayerIDs.finish(id) }
+
     public var count: Int { codes.count }
 
     /// This thread's GEOS geometry of polygon `i`; nil when GEOS cannot build it.
@@ -166,9 +168,20 @@ public struct LocalDistance: Sendable {
     }
 }
 
-/// Hands out layer ids.
+/// Hands out layer ids and remembers which layers are gone, so each
+/// thread's workspace can drop what it built for them.
 enum LayerIDs {
     nonisolated(unsafe) private static var last: UInt64 = 0
+    nonisolated(unsafe) private static var gone: Set<UInt64> = []
     private static let lock = NSLock()
+
     static func next() -> UInt64 { lock.lock(); defer { lock.unlock() }; last += 1; return last }
+
+    static func finish(_ id: UInt64) { lock.lock(); gone.insert(id); lock.unlock() }
+
+    /// The layers gone so far and their count, when more than `generation` are.
+    static func finished(since generation: Int) -> (Int, Set<UInt64>)? {
+        lock.lock(); defer { lock.unlock() }
+        return gone.count > generation ? (gone.count, gone) : nil
+    }
 }
