@@ -21,15 +21,18 @@ public struct InfenceRateTask: ZonalTask {
     public static let bar = 0.90
 
     static let rateReport = ReportSpec("infence_rate", columns: [
-        ReportColumn("management_code", .text), ReportColumn("events_in_zone", .integer), ReportColumn("events_in_parking", .integer),
-        ReportColumn("infence_rate", .decimal(places: 4)), ReportColumn("name", .text), ReportColumn("below_bar", .bool),
-    ], geometry: .multiPolygon)
+        ReportColumn("management_code", .text, zh: "入栏管理区编码"), ReportColumn("events_in_zone", .integer, zh: "管理区内停车数"), ReportColumn("events_in_parking", .integer, zh: "停放区内停车数"),
+        ReportColumn("infence_rate", .decimal(places: 4), zh: "入栏率"), ReportColumn("name", .text, zh: "名称"), ReportColumn("below_bar", .bool, zh: "低于90%"),
+    ], geometry: .multiPolygon, problem: { $0[5] == .bool(true) })
     static let companyReport = ReportSpec("infence_by_company", columns: [
-        ReportColumn("management_code", .text), ReportColumn("company", .text), ReportColumn("events_in_zone", .integer),
-        ReportColumn("events_in_parking", .integer), ReportColumn("infence_rate", .decimal(places: 4)),
-    ])
+        ReportColumn("management_code", .text, zh: "入栏管理区编码"), ReportColumn("company", .text, zh: "企业"), ReportColumn("events_in_zone", .integer, zh: "管理区内停车数"),
+        ReportColumn("events_in_parking", .integer, zh: "停放区内停车数"), ReportColumn("infence_rate", .decimal(places: 4), zh: "入栏率"),
+    ], problem: { cells in
+        if case .decimal(let rate, _) = cells[4] { return rate < InfenceRateTask.bar }
+        return false
+    })
     static let noParkingReport = ReportSpec("noparking_events", columns: [
-        ReportColumn("noparking_code", .text), ReportColumn("company", .text), ReportColumn("events", .integer), ReportColumn("name", .text),
+        ReportColumn("noparking_code", .text, zh: "禁停区编码"), ReportColumn("company", .text, zh: "企业"), ReportColumn("events", .integer, zh: "停车数"), ReportColumn("name", .text, zh: "名称"),
     ])
     public var reports: [ReportSpec] { [Self.rateReport, Self.companyReport, Self.noParkingReport] }
 

@@ -28,10 +28,10 @@ public struct FenceAuditTask: ZonalTask {
                         RuleNote("invalid_polygons", "a polygon GEOS finds invalid (F004) is not judged for area, capacity or relations GEOS cannot compute on it")]
 
     static let report = ReportSpec("fence_audit", columns: [
-        ReportColumn("layer", .text), ReportColumn("code", .text), ReportColumn("rule", .text), ReportColumn("severity", .text),
-        ReportColumn("message", .text), ReportColumn("lon", .decimal(places: 8)), ReportColumn("lat", .decimal(places: 8)),
-        ReportColumn("feature", .integer),
-    ], geometry: .point)
+        ReportColumn("layer", .text, zh: "图层"), ReportColumn("code", .text, zh: "编码"), ReportColumn("rule", .text, zh: "规则"), ReportColumn("severity", .text, zh: "严重程度"),
+        ReportColumn("message", .text, zh: "说明"), ReportColumn("lon", .decimal(places: 8), zh: "经度"), ReportColumn("lat", .decimal(places: 8), zh: "纬度"),
+        ReportColumn("feature", .integer, zh: "要素序号"),
+    ], geometry: .point, problem: { $0[3] == .text("error") })
     public var reports: [ReportSpec] { [Self.report] }
 
     public func run(_ ctx: TaskContext) throws -> TaskResult {

@@ -10,49 +10,94 @@ import ZonalStore
 public struct FenceLoader: DatasetLoader {
     public init() {}
 
+    /// Where one layer comes from: its Shapefile and, beside it with the same
+    /// name, an optional Appendix A table. Paths as written, for messages.
+    struct LayerSource {
+        var layer: FenceLayer
+        var shp: URL
+        var shpShown: String
+        var table: (url: URL, shown: String)?
+        /// `<shown path without .shp>.<ext>`, for messages about the .dbf and .prj.
+        func sibling(_ ext: String) -> String { (shpShown as NSString).deletingPathExtension + "." + ext }
+    }
+
     public func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
-        let dir = input.url
-        let written = input.written
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
-            throw InputError(file: written, reason: "is not a folder; the fences input is a folder holding MANAGEMENT.shp, PARKING.shp and NOPARKING.shp")
-        }
-        func find(_ stem: String, _ ext: String) -> String? {
-            names.sorted().first { ($0 as NSString).deletingPathExtension.uppercased() == stem && ($0 as NSString).pathExtension.lowercased() == ext }
-        }
+        let sources = try Self.sources(input)
         let ((files, rejects, warnings, total), replaced) = try ctx.store.replaceRows(
             [FenceTables.layers, FenceTables.features, FenceTables.attributes], where: "dataset = ?", [.text(input.key)]
         ) { inserters in
-            try load(input, ctx, names: names, find: find, layerIns: inserters[0], featIns: inserters[1], attrIns: inserters[2])
+            try load(input, ctx, sources: sources, layerIns: inserters[0], featIns: inserters[1], attrIns: inserters[2])
         }
         return LoadResult(rows: total, replacedRows: replaced, files: files, rejects: rejects, warnings: warnings)
     }
 
-    /// Reads the folder's layers and tables into the three fence tables.
-    private func load(_ input: JobInput, _ ctx: LoadContext, names: [String], find: (String, String) -> String?,
+    /// The layers of a fence folder (files named MANAGEMENT, PARKING,
+    /// NOPARKING in any case), or of a mapping that names each layer's
+    /// Shapefile (`fences: {management: zones.shp, parking: …, noparking: …}`).
+    static func sources(_ input: JobInput) throws -> [LayerSource] {
+        let written = input.written
+        if !input.parts.isEmpty {
+            return try input.parts.map { part in
+                guard let layer = FenceLayer.allCases.first(where: { $0.rawValue.lowercased() == part.name.lowercased() }) else {
+                    throw InputError(file: part.written, reason: "names layer '\(part.name)'; the fence layers are management, parking and noparking")
+                }
+                guard part.url.pathExtension.lowercased() == "shp" else {
+                    throw InputError(file: part.written, reason: "is not a .shp file; each fence layer is a Shapefile (.shp with its .shx and .dbf)")
+                }
+                let dir = part.url.deletingLastPathComponent(), stem = part.url.deletingPathExtension().lastPathComponent
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+                let table = ["xlsx", "csv"].lazy.compactMap { ext in
+                    names.sorted().first { ($0 as NSString).deletingPathExtension == stem && ($0 as NSString).pathExtension.lowercased() == ext }
+                }.first
+                let shownDir = (part.written as NSString).deletingLastPathComponent
+                return LayerSource(layer: layer, shp: part.url, shpShown: part.written,
+                                   table: table.map { (dir.appendingPathComponent($0), shownDir.isEmpty ? $0 : "\(shownDir)/\($0)") })
+            }.sorted { FenceLayer.allCases.firstIndex(of: $0.layer)! < FenceLayer.allCases.firstIndex(of: $1.layer)! }
+        }
+        let dir = input.url
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
+            throw InputError(file: written, reason: "is not a folder; the fences input is a folder holding MANAGEMENT.shp, PARKING.shp and NOPARKING.shp, or a mapping {management: …, parking: …, noparking: …} of Shapefiles")
+        }
+        func find(_ stem: String, _ ext: String) -> String? {
+            names.sorted().first { ($0 as NSString).deletingPathExtension.uppercased() == stem && ($0 as NSString).pathExtension.lowercased() == ext }
+        }
+        let sources = FenceLayer.allCases.compactMap { layer -> LayerSource? in
+            guard let shp = find(layer.rawValue, "shp") else { return nil }
+            let table = find(layer.rawValue, "xlsx") ?? find(layer.rawValue, "csv")
+            return LayerSource(layer: layer, shp: dir.appendingPathComponent(shp), shpShown: "\(written)/\(shp)",
+                               table: table.map { (dir.appendingPathComponent($0), "\(written)/\($0)") })
+        }
+        guard !sources.isEmpty else {
+            let shapefiles = names.filter { ($0 as NSString).pathExtension.lowercased() == "shp" }.sorted()
+            throw InputError(file: written, reason: "holds none of MANAGEMENT.shp, PARKING.shp, NOPARKING.shp; "
+                + (shapefiles.isEmpty ? "it has no Shapefile at all (\(names.count) other files)"
+                                      : "it has \(shapefiles.joined(separator: ", ")). Name each layer's file in the job: fences: {management: \(shapefiles[0]), parking: …, noparking: …}"))
+        }
+        return sources
+    }
+
+    /// Reads each layer and its table into the three fence tables.
+    private func load(_ input: JobInput, _ ctx: LoadContext, sources: [LayerSource],
                       layerIns: RowInserter, featIns: RowInserter, attrIns: RowInserter)
         throws -> (files: [LoadedFile], rejects: [Reject], warnings: [Warning], total: Int) {
-        let dir = input.url
-        let written = input.written
         var files: [LoadedFile] = []
         var rejects: [Reject] = []
         var warnings: [Warning] = []
         var total = 0
-        var foundAny = false
 
         // Attribute tables are parsed on another core while the Shapefiles load.
         let prefetched = AttributeTables()
-        for layer in FenceLayer.allCases {
-            if let name = find(layer.rawValue, "xlsx") ?? find(layer.rawValue, "csv") {
-                prefetched.start(layer, url: dir.appendingPathComponent(name), shown: "\(written)/\(name)")
-            }
+        for source in sources {
+            if let t = source.table { prefetched.start(source.layer, url: t.url, shown: t.shown) }
         }
         defer { prefetched.wait() }
-        for layer in FenceLayer.allCases {
-            guard let shpName = find(layer.rawValue, "shp") else { continue }
-            foundAny = true
-            let shown = "\(written)/\(shpName)"
-            let reader = try ShapefileReader(path: dir.appendingPathComponent(shpName).path, displayName: shown)
-            let dbfShown = "\(written)/\((shpName as NSString).deletingPathExtension).dbf"
+        for source in sources {
+            let layer = source.layer
+            let shown = source.shpShown
+            let reader = try ShapefileReader(path: source.shp.path, displayName: shown)
+            let dbfShown = source.sibling("dbf")
             guard reader.shapeTypeName == "Polygon" || reader.count == 0 else {
                 throw InputError(file: shown, reason: "is a \(reader.shapeTypeName) layer; \(layer.rawValue) must be polygons")
             }
@@ -62,12 +107,14 @@ public struct FenceLoader: DatasetLoader {
             }
             // CRS: .prj, else params.assume_crs, else stop (contract §7).
             let transform: TransformToCGCS2000
+            var crsNote = ""
             if let prj = reader.prjText {
                 do { transform = try TransformToCGCS2000(definition: prj) } catch {
-                    throw InputError(file: "\(written)/\((shpName as NSString).deletingPathExtension).prj", reason: "\(error)")
+                    throw InputError(file: source.sibling("prj"), reason: "\(error)")
                 }
             } else if let assumed = ctx.params[RunParams.assumeCRS] {
                 transform = try TransformToCGCS2000(definition: assumed)
+                crsNote = " (assumed: no .prj, params.assume_crs)"
             } else {
                 throw InputError(file: shown, reason: "has no .prj file, so its coordinate system is unknown; add the .prj, or set params.assume_crs (e.g. EPSG:4490) in the job")
             }
@@ -99,15 +146,13 @@ public struct FenceLoader: DatasetLoader {
                 total += 1
             }
             ctx.progress.finish()
-            files.append(LoadedFile(written: shown, url: dir.appendingPathComponent(shpName), dataRows: reader.count, rejects: layerRejects,
-                                    encoding: reader.encoding.rawValue, crs: crs.label))
+            files.append(LoadedFile(written: shown, url: source.shp, dataRows: reader.count, rejects: layerRejects,
+                                    encoding: reader.encoding.rawValue, crs: crs.label + crsNote))
 
             // Appendix A attribute table.
             var attrShown: String?
-            if let tableName = find(layer.rawValue, "xlsx") ?? find(layer.rawValue, "csv") {
-                let tShown = "\(written)/\(tableName)"
+            if let (url, tShown) = source.table {
                 attrShown = tShown
-                let url = dir.appendingPathComponent(tableName)
                 let (header, rows) = try prefetched.table(layer)
                 var index: [String: Int] = [:]
                 for (i, h) in header.enumerated() {
@@ -143,11 +188,8 @@ public struct FenceLoader: DatasetLoader {
             }
             try layerIns.insert([.text(input.key), .text(layer.rawValue), .text(shown), .integer(Int64(reader.count)),
                                  .text(reader.encoding.rawValue), .text(reader.encodingDecidedBy), .text(crs.label),
-                                 crs.epsg.map { .integer(Int64($0)) } ?? .null, .text(crs.decidedBy),
+                                 crs.epsg.map { .integer(Int64($0)) } ?? .null, .text(crsNote.isEmpty ? crs.decidedBy : "params.assume_crs (the layer has no .prj)"),
                                  .integer(isNative ? 0 : 1), attrShown.map { .text($0) } ?? .null])
-        }
-        guard foundAny else {
-            throw InputError(file: written, reason: "holds none of MANAGEMENT.shp, PARKING.shp, NOPARKING.shp")
         }
         return (files, rejects, warnings, total)
     }

@@ -5,7 +5,8 @@ public enum FencesModule {
     public static let module = DomainModule(
         name: "fences",
         inputs: [
-            InputKind(key: "fences", summary: "folder with MANAGEMENT / PARKING / NOPARKING Shapefiles and optional Appendix A .xlsx/.csv tables", loader: FenceLoader()),
+            InputKind(key: "fences", summary: "folder with MANAGEMENT / PARKING / NOPARKING Shapefiles and optional Appendix A .xlsx/.csv tables, or a mapping {management: a.shp, parking: b.shp, noparking: c.shp}",
+                      loader: FenceLoader(), parts: .named(["management", "parking", "noparking"])),
         ],
         tasks: [FenceAuditTask(), ParkingCapacityTask()])
 }

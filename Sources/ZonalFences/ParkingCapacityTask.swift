@@ -14,11 +14,14 @@ public struct ParkingCapacityTask: ZonalTask {
     public let rules = [FenceRules.area, FenceRules.capacity, RuleNote.boundary]
 
     static let report = ReportSpec("parking_capacity", columns: [
-        ReportColumn("code", .text), ReportColumn("name", .text), ReportColumn("management_code", .text),
-        ReportColumn("area_m2", .decimal(places: 2)), ReportColumn("capacity", .integer),
-        ReportColumn("attr_area_m2", .decimal(places: 2)), ReportColumn("attr_capacity", .integer),
-        ReportColumn("feature", .integer),
-    ], geometry: .multiPolygon)
+        ReportColumn("code", .text, zh: "编码"), ReportColumn("name", .text, zh: "名称"), ReportColumn("management_code", .text, zh: "入栏管理区编码"),
+        ReportColumn("area_m2", .decimal(places: 2), zh: "面积(m²)"), ReportColumn("capacity", .integer, zh: "可容纳车辆"),
+        ReportColumn("attr_area_m2", .decimal(places: 2), zh: "属性表面积(m²)"), ReportColumn("attr_capacity", .integer, zh: "属性表可容纳车辆"),
+        ReportColumn("feature", .integer, zh: "要素序号"),
+    ], geometry: .multiPolygon, problem: { cells in
+        // In no management zone, or the attribute table's capacity differs.
+        cells[2] == .empty || (cells[6] != .empty && cells[6] != cells[4])
+    })
     public var reports: [ReportSpec] { [Self.report] }
 
     public func run(_ ctx: TaskContext) throws -> TaskResult {

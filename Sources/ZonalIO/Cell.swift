@@ -1,5 +1,17 @@
 import Foundation
 
+/// How a report column is typed and shown: writers keep numbers numbers and
+/// times times (an Excel date), whatever the CSV text looks like.
+public enum ColumnKind: Sendable, Equatable {
+    case text
+    case integer
+    /// A decimal shown with a fixed number of places (areas 2, rates 4).
+    case decimal(places: Int)
+    case bool
+    /// A time `yyyy-MM-dd HH:mm:ss[.SSS]` in the job's zone, held as text.
+    case time
+}
+
 /// A typed cell for report writers.
 public enum Cell: Sendable, Equatable {
     case empty

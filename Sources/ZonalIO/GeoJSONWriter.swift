@@ -3,17 +3,17 @@ import ZonalGeo
 
 /// RFC 7946 GeoJSON: lon/lat, exterior rings counter-clockwise, holes clockwise,
 /// no `crs` member. Coordinates keep 8 decimals (about 1 mm), as the fence spec's COORDS.
+/// Every row is a feature; a row without a shape has `"geometry":null` (RFC 7946 §3.2).
 public enum GeoJSONWriter {
     public static func write(path: String, header: [String], rows: [(cells: [Cell], shape: Shape?)]) throws {
         var out = "{\"type\":\"FeatureCollection\",\"features\":[\n"
         var first = true
         for row in rows {
-            guard let shape = row.shape else { continue }
             if !first { out += ",\n" }
             first = false
             out += "{\"type\":\"Feature\",\"properties\":{"
             out += zip(header, row.cells).map { name, cell in "\(quote(name)):\(json(cell))" }.joined(separator: ",")
-            out += "},\"geometry\":\(geometry(shape))}"
+            out += "},\"geometry\":\(row.shape.map(geometry) ?? "null")}"
         }
         out += "\n]}\n"
         try AtomicFile.write(Data(out.utf8), to: path)

@@ -67,14 +67,18 @@ public final class ShapefileWriter {
 
     public func close() { closeHandles() }
 
-    public func write(cells: [Cell], shape: Shape) throws {
+    /// Writes one record; a row without a shape gets a null shape, so the
+    /// .dbf keeps every row of the report.
+    public func write(cells: [Cell], shape: Shape?) throws {
         var xs: [Double] = [], ys: [Double] = [], starts: [Int32] = []
         let obj: UnsafeMutablePointer<SHPObject>?
         switch shape {
-        case .point(let c):
+        case nil:
+            obj = SHPCreateSimpleObject(SHPT_NULL, 0, nil, nil, nil)
+        case .point(let c)?:
             xs = [c.x]; ys = [c.y]
             obj = SHPCreateSimpleObject(SHPT_POINT, 1, &xs, &ys, nil)
-        case .multiPolygon(let polys):
+        case .multiPolygon(let polys)?:
             // Shapefile order: exterior rings clockwise, holes counter-clockwise.
             for p in polys {
                 for (i, r) in p.rings.enumerated() {

@@ -57,6 +57,17 @@ public final class XLSXWorkbookWriter {
         if let workbook { lxw_workbook_free(workbook) }
     }
 
+    /// A report sheet with typed columns. (Typed writing is being filled in;
+    /// for now it writes as `addSheet(name:header:rows:)`.)
+    public func addSheet(name: String, columns: [(title: String, kind: ColumnKind)], rows: [[Cell]], booleansAsWords: Bool) throws {
+        try addSheet(name: name, header: columns.map(\.title), rows: rows)
+    }
+
+    /// The first sheet: the run's headline figures and its warnings.
+    public func addSummarySheet(title: String, facts: [(String, String)], warnings: [(String, String)]) throws {
+        try addSheet(name: title, header: ["item", "value"], rows: facts.map { [.text($0.0), .text($0.1)] } + warnings.map { [.text($0.0), .text($0.1)] })
+    }
+
     public func addSheet(name: String, header: [String], rows: [[Cell]]) throws {
         guard let workbook else { throw OutputError(file: path, reason: "is already closed (internal error)") }
         let width = max(header.count, rows.map(\.count).max() ?? 0)

@@ -28,7 +28,8 @@ struct Run: ParsableCommand {
     @Option(help: "Store path (default: the job's `store`, else <out>/zonal.sqlite).") var store: String?
     @Option(help: "Output folder (default: the job's `out`).") var out: String?
     @Option(help: "Run only these tasks of the job, comma-separated.") var only: String?
-    @Flag(help: "No progress and no info messages; errors still go to stderr.") var quiet = false
+    @Flag(help: "No progress and no info messages; warnings and errors still go to stderr.") var quiet = false
+    @Flag(help: "Also log where the time went in each step.") var verbose = false
     @Option(help: "Log format on stderr: text or json.") var logFormat: String = "text"
     @Option(help: "Seconds to wait for another run holding the store (default 0).") var wait: Double = 0
 
@@ -44,6 +45,7 @@ struct Run: ParsableCommand {
         o.out = out
         o.only = only?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         o.quiet = quiet
+        o.verbose = verbose
         o.logFormat = Log.Format(rawValue: logFormat) ?? .text
         o.waitSeconds = wait
         let outcome = Runner(registry: registry).run(o)

@@ -134,15 +134,18 @@ final class GoldenRunTests: XCTestCase {
         XCTAssertTrue(xlsx.starts(with: [0x50, 0x4B]), "the .xlsx must be a zip (PK)")
         XCTAssertNotNil(xlsx.range(of: Data("xl/workbook.xml".utf8)), "the .xlsx must hold xl/workbook.xml")
 
-        // --- GeoJSON.
-        for (name, expectedCount) in [("fence_audit", audit.rows.filter { !($0["lon"] ?? "").isEmpty }.count),
-                                      ("parking_capacity", park.rows.count)] {
+        // --- GeoJSON keeps every row of the CSV; a finding without a place
+        // (F007 for a layer, F016 for a table row) has a null geometry.
+        for (name, rows) in [("fence_audit", audit.rows), ("parking_capacity", park.rows)] {
             let data = try Data(contentsOf: out.appendingPathComponent("\(name).geojson"))
             let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(name).geojson must be a JSON object")
             XCTAssertEqual(obj["type"] as? String, "FeatureCollection")
             let features = try XCTUnwrap(obj["features"] as? [[String: Any]])
-            XCTAssertEqual(features.count, expectedCount, "\(name).geojson features")
+            XCTAssertEqual(features.count, rows.count, "\(name).geojson has one feature per CSV row")
+            let nullGeometries = features.filter { $0["geometry"] is NSNull }.count
+            XCTAssertEqual(nullGeometries, rows.filter { ($0["lon"] ?? "x").isEmpty }.count, "\(name): rows without lon/lat have geometry null")
         }
+        XCTAssertGreaterThan(audit.rows.filter { ($0["lon"] ?? "").isEmpty }.count, 0, "the sample has findings without a place (F016)")
 
         // --- Shapefile export: .prj (EPSG:4490) and .cpg UTF-8 next to each .shp.
         for name in ["fence_audit", "parking_capacity"] {

@@ -43,7 +43,7 @@ final class JobParserTests: XCTestCase {
         let rules = [RuleNote.boundary, RuleNote("demo", "a demo rule")]
         func run(_ context: TaskContext) throws -> TaskResult { TaskResult(reportRows: [:]) }
     }
-    let registry = try! Registry(modules: [DomainModule(name: "demo", inputs: [InputKind(key: "things", summary: "", loader: NoopLoader())], tasks: [DemoTask()])])
+    let registry = try! Registry(modules: [DomainModule(name: "demo", inputs: [InputKind(key: "things", summary: "", loader: NoopLoader(), parts: .any)], tasks: [DemoTask()])])
 
     var dir: URL!
     override func setUpWithError() throws {
@@ -69,7 +69,7 @@ final class JobParserTests: XCTestCase {
         XCTAssertEqual(job.timezone.identifier, "Asia/Shanghai")
         XCTAssertEqual(job.outURL.path, dir.deletingLastPathComponent().appendingPathComponent("Outputs/demo-job").standardizedFileURL.path)
         XCTAssertEqual(job.storeURL.lastPathComponent, "zonal.sqlite")
-        XCTAssertEqual(job.formats, [.csv])
+        XCTAssertEqual(job.formats, [.csv, .xlsx, .html], "without formats: the CSVs, the workbook and the page")
         XCTAssertEqual(job.params[Self.tolerance], 0)
         XCTAssertEqual(job.params[RunParams.maxRejectRate], 0.01)
         XCTAssertNil(job.params[Self.asOf], "a time parameter without a default is absent")
@@ -82,7 +82,7 @@ final class JobParserTests: XCTestCase {
         XCTAssertTrue(message(base + "tasks: [demo, infence]\n").hasSuffix("at `tasks[1]`: 'infence' is not a task; must be one of demo"))
         XCTAssertTrue(message(base + "tasks: [demo]\ntaks: 1\n").hasSuffix("at `taks`: unknown key 'taks'; must be one of version, job, store, out, timezone, inputs, params, tasks, formats"))
         XCTAssertTrue(message(base + "tasks: [demo]\nformats: [csv, pdf]\n").hasSuffix("at `formats[1]`: 'pdf' is not a format; must be one of csv, xlsx, geojson, shp, html"))
-        XCTAssertTrue(message(base + "tasks: [demo]\nparams: {tolerence_m: 1}\n").contains("at `params.tolerence_m`: unknown parameter 'tolerence_m'; must be one of as_of, assume_crs, max_reject_rate, races, tolerance_m"))
+        XCTAssertTrue(message(base + "tasks: [demo]\nparams: {tolerence_m: 1}\n").contains("at `params.tolerence_m`: unknown parameter 'tolerence_m'; must be one of as_of, assume_crs, headers, max_reject_rate, races, tolerance_m"))
         XCTAssertTrue(message(base + "tasks: [demo]\nparams: {tolerance_m: -1}\n").hasSuffix("at `params.tolerance_m`: -1 is below the smallest allowed value 0"))
         XCTAssertTrue(message("job: demo-job\ninputs:\n  things: nope.csv\ntasks: [demo]\n").contains("at `inputs.things`: the path 'nope.csv' does not exist"))
         XCTAssertTrue(message("job: demo-job\ntasks: [demo]\n").hasSuffix("at `inputs`: task demo needs the input 'things', which the job does not name"))

@@ -38,6 +38,8 @@ public struct Job: Sendable {
     public var inputOrder: [String]
     public var params: Params
     public var tasks: [String]
+    /// Every task the job file lists (`tasks` is narrowed by `--only`).
+    public var allTasks: [String]
     public var formats: [ExportFormat]
 
     /// Parses times in the job's zone, as every loader and parameter does.

@@ -24,7 +24,7 @@ public enum JobParser {
         try doc.checkInputsNeeded(inputs, order: order, tasks: tasks, registry: registry)
         let params = try doc.params(top["params"], registry: registry, timezone: timezone, inputs: inputs)
         return Job(file: file, version: version, name: name, storeURL: storeURL, outURL: outURL, timezone: timezone,
-                   inputs: inputs, inputOrder: order, params: params, tasks: tasks, formats: formats)
+                   inputs: inputs, inputOrder: order, params: params, tasks: tasks, allTasks: tasks, formats: formats)
     }
 
     /// A YAML job file being read; every error names the file and key path.
@@ -125,8 +125,9 @@ public enum JobParser {
         }
 
         func formats(_ node: Node?) throws -> [ExportFormat] {
+            // Without `formats`, what a supervisor opens: the CSVs, the workbook and the page.
+            guard let f = node else { return [.csv, .xlsx, .html] }
             var formats: [ExportFormat] = [.csv]
-            guard let f = node else { return formats }
             guard let seq = f.sequence else { throw fail("formats", "must be a list such as [csv, xlsx, html]") }
             for (i, item) in seq.enumerated() {
                 guard let s = item.string, let fmt = ExportFormat(rawValue: s) else {
@@ -150,11 +151,17 @@ public enum JobParser {
                 if let p = v.string, !p.isEmpty {
                     inputs[key] = JobInput(key: key, written: p, url: resolve(p), parts: [])
                 } else if let sub = v.mapping {
+                    let rule = registry.input(named: key)?.parts ?? .none
+                    guard rule != .none else { throw fail("inputs.\(key)", "must be a path relative to the job file, not a mapping") }
                     var parts: [(String, String, URL)] = []
                     for (sk, sv) in sub {
-                        guard let sname = sk.string, let sp = sv.string else { throw fail("inputs.\(key)", "must map names to paths") }
+                        guard let sname = sk.string, let sp = sv.string, !sp.isEmpty else { throw fail("inputs.\(key)", "must map names to paths") }
+                        if case .named(let allowed) = rule, !allowed.contains(sname) {
+                            throw fail("inputs.\(key).\(sname)", "unknown part '\(sname)'; must be one of \(allowed.joined(separator: ", "))")
+                        }
                         parts.append((sname, sp, resolve(sp)))
                     }
+                    guard !parts.isEmpty else { throw fail("inputs.\(key)", "names no paths") }
                     inputs[key] = JobInput(key: key, written: parts.map(\.1).joined(separator: ", "), url: parts.first?.2 ?? base, parts: parts)
                 } else {
                     throw fail("inputs.\(key)", "must be a path relative to the job file")
@@ -216,6 +223,8 @@ public enum JobParser {
         case .text:
             guard let s = node.string, node.mapping == nil, node.sequence == nil else { throw param.fail("must be text") }
             return .string(s)
+        case .choice(let words):
+            return .string(try param.oneOf(words))
         case .time:
             let s = try param.string()
             guard let ms = param.context.times.parse(s) else { throw param.fail(timeMessage(s)) }

@@ -9,6 +9,8 @@ public struct ParamSpec: Sendable {
     public enum Kind: Sendable {
         case number(min: Double?, max: Double?)
         case text
+        /// One of a closed set of words, e.g. `headers: en | zh`.
+        case choice([String])
         case crs
         /// A time in any of the contract's forms, read in the job's zone.
         case time
@@ -31,6 +33,7 @@ public struct ParamSpec: Sendable {
         switch kind {
         case .number(let lo, let hi): type = "number[\(lo.map { "\($0)" } ?? "")…\(hi.map { "\($0)" } ?? "")]"
         case .text: type = "text"
+        case .choice(let words): type = "one of \(words.joined(separator: "|"))"
         case .crs: type = "crs"
         case .time: type = "time"
         case .structured(let name, _): type = "structured \(name)"
@@ -68,6 +71,10 @@ public struct Params: Sendable {
         if case .number(let d) = values[p.spec.name] { return d }
         return p.defaultValue
     }
+    public subscript(_ p: ChoiceParam) -> String {
+        if case .string(let s) = values[p.spec.name] { return s }
+        return p.defaultValue
+    }
     public subscript(_ p: TimeParam) -> Int64? {
         if case .time(let ms, _) = values[p.spec.name] { return ms }
         return nil
@@ -88,6 +95,16 @@ public struct NumberParam: Sendable {
     public let defaultValue: Double
     public init(_ name: String, min: Double?, max: Double?, default value: Double, _ summary: String) {
         spec = ParamSpec(name, .number(min: min, max: max), default: .number(value), summary)
+        defaultValue = value
+    }
+}
+
+/// One of a closed set of words, with its default.
+public struct ChoiceParam: Sendable {
+    public let spec: ParamSpec
+    public let defaultValue: String
+    public init(_ name: String, _ words: [String], default value: String, _ summary: String) {
+        spec = ParamSpec(name, .choice(words), default: .string(value), summary)
         defaultValue = value
     }
 }

@@ -4,12 +4,12 @@ import ZonalIO
 /// report.html: one self-contained page, headline figures and charts from
 /// each task, then every report as a table.
 enum ReportHTML {
-    static func render(job: Job, sections: [HTMLSection], tables: [(ReportSpec, [ReportRow])], summary: JSONValue) -> String {
+    static func render(facts: RunFacts, sections: [HTMLSection], tables: [ReportTableData]) -> String {
         var h = """
         <!DOCTYPE html>
         <html lang="zh-CN"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Zonal — \(HTML.escape(job.name))</title>
+        <title>Zonal — \(HTML.escape(facts.job))</title>
         <style>
         body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",system-ui,sans-serif;margin:24px auto;max-width:1180px;color:#222;padding:0 16px}
         h1{font-size:24px;margin-bottom:4px} h2{font-size:19px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
@@ -25,17 +25,9 @@ enum ReportHTML {
         .legend{font-size:12px;margin:6px 0} .key{margin-right:14px} .key i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
         .note{color:#666;font-size:12px}
         </style></head><body>
-        <h1>Zonal report — \(HTML.escape(job.name))</h1>
+        <h1>Zonal report — \(HTML.escape(facts.job))</h1>
         """
-        var status = "", started = "", ended = ""
-        if case .object(let pairs) = summary {
-            for (k, v) in pairs {
-                if k == "status", case .string(let s) = v { status = s }
-                if k == "started", case .string(let s) = v { started = s }
-                if k == "ended", case .string(let s) = v { ended = s }
-            }
-        }
-        h += "<p class=\"meta\">Job file <code>\(HTML.escape(job.file.lastPathComponent))</code> · status \(HTML.escape(status)) · started \(HTML.escape(started)) · ended \(HTML.escape(ended)) · all times \(HTML.escape(job.timezone.identifier))</p>"
+        h += "<p class=\"meta\">Job file <code>\(HTML.escape(facts.jobFile))</code> · status \(HTML.escape(facts.status)) · started \(HTML.escape(facts.started)) · ended \(HTML.escape(facts.ended)) · all times \(HTML.escape(facts.timezone))</p>"
         for s in sections {
             h += "<h2>\(HTML.escape(s.title))</h2>"
             if !s.headline.isEmpty {
@@ -43,9 +35,9 @@ enum ReportHTML {
             }
             h += s.body
         }
-        for (spec, rows) in tables {
-            h += "<h2>Report: \(HTML.escape(spec.name)) (\(rows.count) rows)</h2>"
-            h += HTML.table(header: spec.columns.map(\.name), rows: rows.map(\.cells), limit: 300, fullFile: "\(spec.name).csv")
+        for t in tables {
+            h += "<h2>Report: \(HTML.escape(t.spec.name)) (\(t.rows.count) rows)</h2>"
+            h += HTML.table(header: t.spec.columns.map(\.name), rows: t.rows.map(\.cells), limit: 300, fullFile: "\(t.spec.name).csv")
         }
         h += "<p class=\"note\">Made by zonal. Open the CSV files in Excel, the GeoJSON or the SpatiaLite store in QGIS.</p></body></html>\n"
         return h

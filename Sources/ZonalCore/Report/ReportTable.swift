@@ -84,7 +84,7 @@ public enum ReportTable {
             for (c, v) in zip(spec.columns, row.values) {
                 switch (c.kind, v) {
                 case (_, .null): cells.append(.empty)
-                case (.text, _): cells.append(.text(v.text ?? v.double.map { "\($0)" } ?? ""))
+                case (.text, _), (.time, _): cells.append(.text(v.text ?? v.double.map { "\($0)" } ?? ""))
                 case (.integer, _): cells.append(v.int.map { .integer($0) } ?? .empty)
                 case (.decimal(let p), _): cells.append(v.double.map { .decimal($0, places: p) } ?? .empty)
                 case (.bool, _): cells.append(v.int.map { .bool($0 != 0) } ?? .empty)

@@ -5,34 +5,44 @@ import Glibc
 #endif
 
 /// Log lines on stderr, as text for people or JSON lines for schedulers.
+/// Levels: debug (where the time went; with --verbose), info (what the run
+/// did; not with --quiet), warning and error (always, --quiet included).
 public final class Log: @unchecked Sendable {
     public enum Format: String, Sendable { case text, json }
+    public enum Level: Int, Sendable, Comparable {
+        case debug, info, warning, error
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        var name: String { ["debug", "info", "warning", "error"][rawValue] }
+    }
     public let format: Format
-    public let quiet: Bool
+    /// The lowest level written.
+    public let threshold: Level
     private let output: @Sendable (String) -> Void
     private let lock = NSLock()
 
     /// Each line goes to `output` (standard error unless a test captures it).
-    public init(format: Format, quiet: Bool, output: (@Sendable (String) -> Void)? = nil) {
-        self.format = format; self.quiet = quiet
+    public init(format: Format, quiet: Bool, verbose: Bool = false, output: (@Sendable (String) -> Void)? = nil) {
+        self.format = format
+        threshold = quiet ? .warning : (verbose ? .debug : .info)
         self.output = output ?? { line in
             ProgressDisplay.clearLine()
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
 
-    public func info(_ message: String, _ fields: [(String, JSONValue)] = []) { emit("info", message, fields, force: false) }
-    public func warning(_ message: String, _ fields: [(String, JSONValue)] = []) { emit("warning", message, fields, force: false) }
-    public func error(_ message: String, _ fields: [(String, JSONValue)] = []) { emit("error", message, fields, force: true) }
+    public func debug(_ message: String, _ fields: [(String, JSONValue)] = []) { emit(.debug, message, fields) }
+    public func info(_ message: String, _ fields: [(String, JSONValue)] = []) { emit(.info, message, fields) }
+    public func warning(_ message: String, _ fields: [(String, JSONValue)] = []) { emit(.warning, message, fields) }
+    public func error(_ message: String, _ fields: [(String, JSONValue)] = []) { emit(.error, message, fields) }
 
-    private func emit(_ level: String, _ message: String, _ fields: [(String, JSONValue)], force: Bool) {
-        if quiet && !force { return }
+    private func emit(_ level: Level, _ message: String, _ fields: [(String, JSONValue)]) {
+        guard level >= threshold else { return }
         let line: String
         switch format {
         case .text:
-            line = (level == "info" ? "" : "\(level): ") + message
+            line = (level == .info ? "" : "\(level.name): ") + message
         case .json:
-            line = JSONValue.object([("time", .string(Timestamp.iso(Date()))), ("level", .string(level)),
+            line = JSONValue.object([("time", .string(Timestamp.iso(Date()))), ("level", .string(level.name)),
                                      ("message", .string(message))] + fields).serialized(pretty: false)
         }
         lock.lock(); defer { lock.unlock() }

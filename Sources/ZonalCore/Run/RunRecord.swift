@@ -66,6 +66,13 @@ final class RunRecord {
         ended = Date()
     }
 
+    /// What report.html and the XLSX Summary sheet open with.
+    var facts: RunFacts {
+        RunFacts(job: job.name, jobFile: job.file.lastPathComponent, status: status,
+                 started: Timestamp.report(started, job.timezone), ended: Timestamp.report(Date(), job.timezone),
+                 timezone: job.timezone.identifier, warnings: warnings, rejectsByFile: rejectCounts)
+    }
+
     func json() -> JSONValue {
         .object([
             ("job", .string(job.name)), ("zonal_version", .string(zonalVersion)), ("job_version", .int(Int64(job.version))),

@@ -9,6 +9,8 @@ public struct RunOptions: Sendable {
     public var out: String?
     public var only: [String]?
     public var quiet = false
+    /// Also log where the time went (debug level).
+    public var verbose = false
     public var logFormat: Log.Format = .text
     public var waitSeconds: Double = 0
     /// Where log lines go; standard error when nil.
@@ -31,7 +33,7 @@ public final class Runner {
     public init(registry: Registry) { self.registry = registry }
 
     public func run(_ options: RunOptions) -> RunOutcome {
-        let log = Log(format: options.logFormat, quiet: options.quiet, output: options.logOutput)
+        let log = Log(format: options.logFormat, quiet: options.quiet, verbose: options.verbose, output: options.logOutput)
         let plan: RunPlan
         do { plan = try RunPlan(options, registry: registry) } catch {
             log.error("\(error)")
@@ -75,6 +77,7 @@ struct RunPlan {
             for t in only where !job.tasks.contains(t) {
                 throw JobFileError(file: "--only", path: "", message: "'\(t)' is not a task of this job; must be one of \(job.tasks.joined(separator: ", "))")
             }
+            job.allTasks = job.tasks
             job.tasks = job.tasks.filter(only.contains)
         }
         tasks = job.tasks.compactMap(registry.task(named:))
@@ -135,10 +138,42 @@ final class RunSession {
         }
         try? store.close()
         let summaryPath = writeSummary()
-        if record.status == "ok" {
-            log.info("done in \(String(format: "%.2f", record.ended.timeIntervalSince(record.started))) s; reports in \(job.outURL.path)")
-        }
+        if record.status == "ok" { reportLeftovers() }
+        logClosingLine()
         return RunOutcome(exitCode: record.status == "ok" ? 0 : 1, summaryPath: summaryPath)
+    }
+
+    /// The run's last line, whatever happened: job, status, rows, rejects,
+    /// warnings, seconds and where the reports are.
+    func logClosingLine() {
+        let loaded = record.steps.filter { $0.kind == "load" }.compactMap(\.rows).reduce(0, +)
+        let reportRows = record.steps.filter { $0.kind == "task" }.compactMap(\.rows).reduce(0, +)
+        let rejects = record.rejectCounts.reduce(0) { $0 + $1.rejects }
+        let seconds = String(format: "%.2f", record.ended.timeIntervalSince(record.started))
+        let text = "job \(job.name): \(record.status); \(loaded) rows loaded, \(rejects) rejected, \(record.warnings.count) warning\(record.warnings.count == 1 ? "" : "s"), \(reportRows) report rows; \(seconds) s"
+            + (record.status == "ok" ? "; reports in \(job.outURL.path)" : "; summary in \(job.outURL.appendingPathComponent("summary.json").path)")
+        let fields: [(String, JSONValue)] = [("job", .string(job.name)), ("status", .string(record.status)), ("rows", .int(Int64(loaded))),
+                                             ("rejects", .int(Int64(rejects))), ("warnings", .int(Int64(record.warnings.count))),
+                                             ("report_rows", .int(Int64(reportRows))), ("seconds", .number(Double(seconds) ?? 0))]
+        if record.status == "ok" { log.info(text, fields) } else { log.error(text, fields) }
+    }
+
+    /// With --only, the reports of the job's other tasks stay as an earlier
+    /// run wrote them; say which, so nobody takes them for today's.
+    func reportLeftovers() {
+        guard options.only != nil else { return }
+        let ran = Set(plan.tasks.map(\.name))
+        var left: [String] = []
+        for name in job.allTasks where !ran.contains(name) {
+            for r in registry.task(named: name)?.reports ?? [] {
+                for ext in ["csv", "geojson", "shp"] where FileManager.default.fileExists(atPath: job.outURL.appendingPathComponent("\(r.name).\(ext)").path) {
+                    left.append("\(r.name).\(ext)")
+                }
+            }
+        }
+        if !left.isEmpty {
+            log.warning("--only: \(left.joined(separator: ", ")) in \(job.outURL.path) are from an earlier run (tasks not run now: \(job.allTasks.filter { !ran.contains($0) }.joined(separator: ", ")))")
+        }
     }
 
     func acquireLock() throws -> StoreLock {
@@ -168,6 +203,8 @@ final class RunSession {
                                                    replacedRows: r.replacedRows, runID: runID),
                                      rejects: r.rejects.map { RejectRecord(file: $0.file, line: $0.line, field: $0.field, reason: $0.reason) },
                                      warnings: r.warnings.map { WarningRecord(file: $0.file, line: $0.line, reason: $0.reason) })
+                // Counted per file before the limit is checked, so a failing run says how many.
+                log.rejects(of: r)
                 try Runner.checkRejectRate(r, job: job)
                 return (r, hashes)
             }
@@ -180,7 +217,7 @@ final class RunSession {
             + (result.notes.map { "; \($0)" } ?? "")
         record.finish(i, rows: result.rows, message: message)
         record.warnings += result.warnings
-        for w in result.warnings { log.warning("\(w.file)\(w.line.map { " line \($0)" } ?? ""): \(w.reason)") }
+        for w in result.warnings { logWarning(w) }
         for f in result.files { record.rejectCounts.append((f.written, f.rejects)) }
         record.inputs.append(.object([
             ("key", .string(key)), ("path", .string(input.written)),
@@ -190,8 +227,11 @@ final class RunSession {
                          ("encoding", .optional(f.encoding)), ("crs", .optional(f.crs))])
             })),
         ]))
-        log.info("loaded \(key): \(message)")
+        log.info("loaded \(key): \(result.rows) rows" + (result.replacedRows > 0 ? ", replaced \(result.replacedRows) rows of the previous load" : ""))
+        if let notes = result.notes { log.debug("load \(key): \(notes)") }
     }
+
+    func logWarning(_ w: Warning) { log.warning(w) }
 
     /// One file's SHA-256; for a dataset of several files (a fence folder),
     /// the SHA-256 of their `sha256sum` lines (`<hash>  <path>`), sorted by path.
@@ -216,6 +256,7 @@ final class RunSession {
             throw TaskFailure(task: task.name, underlying: error)
         }
         record.warnings += ctx.warnings
+        for w in ctx.warnings { logWarning(w) }
         log.info("task \(task.name): " + record.steps[i].reports.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) rows" }.joined(separator: ", "))
     }
 
@@ -224,7 +265,7 @@ final class RunSession {
         record.begin(i)
         record.status = "ok"
         do {
-            let files = try Exporter.export(job: job, tasks: plan.tasks, store: store,
+            let files = try Exporter.export(job: job, tasks: plan.tasks, store: store, facts: record.facts,
                                             summary: { self.record.ended = Date(); return self.record.json() }, progress: progress)
             record.finish(i, rows: files.count, message: "\(files.count) files in \(job.outURL.path)")
         } catch {
@@ -264,4 +305,21 @@ public struct TaskFailure: Error, CustomStringConvertible {
     public var task: String
     public var underlying: any Error
     public var description: String { "task \(task): \(underlying)" }
+}
+
+extension Log {
+    func warning(_ w: Warning) {
+        warning("\(w.file)\(w.line.map { " line \($0)" } ?? ""): \(w.reason)", [("file", .string(w.file)), ("line", .optional(w.line))])
+    }
+
+    /// One line per file with rejects: how many of how many rows, and the
+    /// first, so a nightly log says what was dropped without opening rejects.csv.
+    func rejects(of result: LoadResult) {
+        for f in result.files where f.rejects > 0 {
+            let first = result.rejects.first { $0.file == f.written }
+            warning("\(f.written): \(f.rejects) of \(f.dataRows) rows rejected (listed in rejects.csv)"
+                    + (first.map { "; the first: line \($0.line.map(String.init) ?? "-") field \($0.field ?? "-"): \($0.reason)" } ?? ""),
+                    [("file", .string(f.written)), ("rejects", .int(Int64(f.rejects))), ("rows", .int(Int64(f.dataRows)))])
+        }
+    }
 }

@@ -26,10 +26,10 @@ public struct Validator {
                 guard let input = job.inputs[key], let kind = registry.input(named: key) else { continue }
                 do {
                     let r = try kind.loader.load(input, LoadContext(store: store, job: job, progress: progress, log: log))
+                    log.info("\(key): \(r.rows) rows loadable, \(r.rejects.count) rejects" + (r.warnings.isEmpty ? "" : ", \(r.warnings.count) warnings"))
+                    for w in r.warnings { log.warning(w) }
+                    log.rejects(of: r)
                     try Runner.checkRejectRate(r, job: job)
-                    log.info("\(key): \(r.rows) rows, \(r.rejects.count) rejects" + (r.warnings.isEmpty ? "" : ", \(r.warnings.count) warnings"))
-                    for w in r.warnings { log.warning("\(w.file): \(w.reason)") }
-                    for rej in r.rejects.prefix(10) { log.warning("reject \(rej.file) line \(rej.line.map(String.init) ?? "-") field \(rej.field ?? "-"): \(rej.reason)") }
                 } catch {
                     log.error("\(key): \(error)")
                     failed = true

@@ -2,27 +2,23 @@ import Foundation
 import ZonalIO
 import ZonalStore
 
-/// How a report column is typed and shown.
-public enum ColumnKind: Sendable, Equatable {
-    case text
-    case integer
-    /// A decimal shown with a fixed number of places (areas 2, rates 4).
-    case decimal(places: Int)
-    case bool
-
+extension ColumnKind {
     var storeType: ColumnType {
         switch self {
-        case .text: return .text
+        case .text, .time: return .text
         case .integer, .bool: return .integer
         case .decimal: return .real
         }
     }
 }
 
+/// A report column: its name (the contract's), how it is typed, and its
+/// Chinese title for `params.headers: zh` (CSV and XLSX headers).
 public struct ReportColumn: Sendable, Equatable {
     public var name: String
     public var kind: ColumnKind
-    public init(_ name: String, _ kind: ColumnKind) { self.name = name; self.kind = kind }
+    public var zh: String
+    public init(_ name: String, _ kind: ColumnKind, zh: String = "") { self.name = name; self.kind = kind; self.zh = zh.isEmpty ? name : zh }
 }
 
 /// A report a task writes: its columns (the contract's first, in order),
@@ -34,9 +30,19 @@ public struct ReportSpec: Sendable {
     public var columns: [ReportColumn]
     public var geometry: GeometryKind?
     public var sortBy: [String]
-    public init(_ name: String, columns: [ReportColumn], geometry: GeometryKind? = nil, sortBy: [String] = []) {
+    /// Rows a supervisor must act on (an error, a zone below the bar, a
+    /// device out of place): report.html lists them first and marks them.
+    public var problem: (@Sendable ([Cell]) -> Bool)?
+    public init(_ name: String, columns: [ReportColumn], geometry: GeometryKind? = nil, sortBy: [String] = [],
+                problem: (@Sendable ([Cell]) -> Bool)? = nil) {
         precondition(sortBy.allSatisfy { k in columns.contains { $0.name == k } }, "\(name): sortBy names an unknown column")
-        self.name = name; self.columns = columns; self.geometry = geometry; self.sortBy = sortBy
+        self.name = name; self.columns = columns; self.geometry = geometry; self.sortBy = sortBy; self.problem = problem
+    }
+
+    /// The position of a column, for `problem` predicates that read cells by name.
+    public func index(of column: String) -> Int {
+        guard let i = columns.firstIndex(where: { $0.name == column }) else { preconditionFailure("\(name) has no column \(column)") }
+        return i
     }
 
     /// Column positions in sort order: the sort keys, then the rest.
@@ -88,13 +94,23 @@ extension ZonalTask {
 
 /// An input kind: the job key, what it is, and the loader that brings it into the store.
 public struct InputKind: Sendable {
+    /// Whether the job may give the input as a mapping of named paths
+    /// (`fences: {management: zones.shp, …}`, `race_reads: {finish: …}`).
+    public enum Parts: Sendable, Equatable {
+        case none
+        /// Only these names; each at most once.
+        case named([String])
+        /// Any names the job chooses (reader names).
+        case any
+    }
     public var key: String
     public var summary: String
     public var loader: any DatasetLoader
     /// Inputs that must be loaded first (events are joined to fences as they load).
     public var requires: [String]
-    public init(key: String, summary: String, loader: any DatasetLoader, requires: [String] = []) {
-        self.key = key; self.summary = summary; self.loader = loader; self.requires = requires
+    public var parts: Parts
+    public init(key: String, summary: String, loader: any DatasetLoader, requires: [String] = [], parts: Parts = .none) {
+        self.key = key; self.summary = summary; self.loader = loader; self.requires = requires; self.parts = parts
     }
 }
 
@@ -126,12 +142,14 @@ public enum RunParams {
     public static let maxRejectRate = NumberParam("max_reject_rate", min: 0, max: 1, default: 0.01,
                                                   "the share of a file's rows that may be rejected before the run fails")
     public static let assumeCRS = TextParam("assume_crs", crs: true, "CRS for Shapefiles without a .prj, e.g. EPSG:4490")
+    public static let headers = ChoiceParam("headers", ["en", "zh"], default: "en",
+                                            "column headers of the CSV and XLSX reports: en (the contract's names) or zh (中文列名)")
 }
 
 public struct Registry: Sendable {
     public let modules: [DomainModule]
 
-    public static let generalParams: [ParamSpec] = [RunParams.maxRejectRate.spec, RunParams.assumeCRS.spec]
+    public static let generalParams: [ParamSpec] = [RunParams.maxRejectRate.spec, RunParams.assumeCRS.spec, RunParams.headers.spec]
 
     /// Inputs every domain may use, whatever its tasks: district boundaries.
     public static let commonModule = DomainModule(name: "common", inputs: [Districts.input], tasks: [])
