@@ -26,7 +26,7 @@ public struct DeviceHealthTask: ZonalTask {
         ReportColumn("last_time", .time, zh: "最后上报时间"), ReportColumn("last_condition", .text, zh: "最后状态"), ReportColumn("last_electricity", .decimal(places: 0), zh: "最后电量(%)"),
         ReportColumn("fault_reports", .integer, zh: "异常次数"), ReportColumn("low_battery", .bool, zh: "低电量"), ReportColumn("position_check", .text, zh: "位置核查"),
         ReportColumn("distance_to_zone_m", .decimal(places: 2), zh: "距区域距离(m)"), ReportColumn("status_reports", .integer, zh: "上报次数"),
-    ], geometry: .point, problem: { cells in
+    ], geometry: .point, key: ["device_code", "kind"], problem: { cells in
         // A misplaced or unregistered device, a low battery, or a fault report.
         !["ok", "not_checked"].contains(cells[8].display) || cells[7] == .bool(true) || (cells[6] != .integer(0) && cells[6] != .empty)
     })

@@ -27,13 +27,13 @@ public struct InfenceRateTask: ZonalTask {
     static let companyReport = ReportSpec("infence_by_company", columns: [
         ReportColumn("management_code", .text, zh: "入栏管理区编码"), ReportColumn("company", .text, zh: "企业"), ReportColumn("events_in_zone", .integer, zh: "管理区内停车数"),
         ReportColumn("events_in_parking", .integer, zh: "停放区内停车数"), ReportColumn("infence_rate", .decimal(places: 4), zh: "入栏率"),
-    ], problem: { cells in
+    ], key: ["management_code", "company"], problem: { cells in
         if case .decimal(let rate, _) = cells[4] { return rate < InfenceRateTask.bar }
         return false
     })
     static let noParkingReport = ReportSpec("noparking_events", columns: [
         ReportColumn("noparking_code", .text, zh: "禁停区编码"), ReportColumn("company", .text, zh: "企业"), ReportColumn("events", .integer, zh: "停车数"), ReportColumn("name", .text, zh: "名称"),
-    ])
+    ], key: ["noparking_code", "company"])
     public var reports: [ReportSpec] { [Self.rateReport, Self.companyReport, Self.noParkingReport] }
 
     static func rate(_ inZone: Int64, _ inParking: Int64) -> Cell { DecimalFormat.ratio(inParking, inZone) }

@@ -21,7 +21,7 @@ public struct ZoneOccupancyTask: ZonalTask {
     static let report = ReportSpec("zone_occupancy", columns: [
         ReportColumn("zone_code", .text, zh: "区域编码"), ReportColumn("time", .time, zh: "时间"), ReportColumn("bikes", .integer, zh: "车辆数"), ReportColumn("capacity", .integer, zh: "可容纳车辆"),
         ReportColumn("utilization", .decimal(places: 4), zh: "利用率"), ReportColumn("over_capacity", .bool, zh: "超量"), ReportColumn("sniffers", .integer, zh: "嗅探设备数"),
-    ], geometry: .multiPolygon, problem: { $0[5] == .bool(true) })
+    ], geometry: .multiPolygon, key: ["zone_code", "time"], problem: { $0[5] == .bool(true) })
     public var reports: [ReportSpec] { [Self.report] }
 
     public func run(_ ctx: TaskContext) throws -> TaskResult {

@@ -31,7 +31,7 @@ public struct FenceAuditTask: ZonalTask {
         ReportColumn("layer", .text, zh: "图层"), ReportColumn("code", .text, zh: "编码"), ReportColumn("rule", .text, zh: "规则"), ReportColumn("severity", .text, zh: "严重程度"),
         ReportColumn("message", .text, zh: "说明"), ReportColumn("lon", .decimal(places: 8), zh: "经度"), ReportColumn("lat", .decimal(places: 8), zh: "纬度"),
         ReportColumn("feature", .integer, zh: "要素序号"),
-    ], geometry: .point, problem: { $0[3] == .text("error") })
+    ], geometry: .point, key: ["layer", "code", "rule", "feature"], problem: { $0[3] == .text("error") })
     public var reports: [ReportSpec] { [Self.report] }
 
     public func run(_ ctx: TaskContext) throws -> TaskResult {

@@ -70,7 +70,7 @@ public final class Store {
         try db.execute("""
             CREATE TABLE IF NOT EXISTS zonal_runs (
                 run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, status TEXT NOT NULL,
-                started TEXT NOT NULL, ended TEXT, summary TEXT);
+                started TEXT NOT NULL, ended TEXT, summary TEXT, reports BLOB);
             CREATE TABLE IF NOT EXISTS zonal_datasets (
                 dataset TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL, sha256 TEXT,
                 rows INTEGER NOT NULL, rejects INTEGER NOT NULL, encoding TEXT, crs TEXT,
@@ -80,6 +80,10 @@ public final class Store {
             CREATE TABLE IF NOT EXISTS zonal_warnings (
                 dataset TEXT NOT NULL, file TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL);
             """)
+        // A ledger from an earlier Zonal gets the snapshot column.
+        if try !db.rows("SELECT name FROM pragma_table_info('zonal_runs')").contains(where: { $0.first?.text == "reports" }) {
+            try db.execute("ALTER TABLE zonal_runs ADD COLUMN reports BLOB")
+        }
     }
 
     public func close() throws { try db.close() }
@@ -284,10 +288,36 @@ extension Store {
         try db.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM zonal_runs").int ?? 1
     }
 
-    /// One row of the run ledger `zonal_runs`; summary is the run's summary.json.
-    public func recordRun(id: Int64, job: String, status: String, started: String, ended: String, summary: String) throws {
-        try db.run("INSERT INTO zonal_runs (run_id, job, status, started, ended, summary) VALUES (?, ?, ?, ?, ?, ?)",
-                   [.integer(id), .text(job), .text(status), .text(started), .text(ended), .text(summary)])
+    /// One row of the run ledger `zonal_runs`; summary is the run's
+    /// summary.json, `reports` a compressed snapshot of its report rows (for
+    /// `zonal diff`). Snapshots are kept for the job's last `keepSnapshots`
+    /// runs only, so the ledger stays small.
+    public func recordRun(id: Int64, job: String, status: String, started: String, ended: String, summary: String,
+                          reports: [UInt8]? = nil, keepSnapshots: Int = 30) throws {
+        try db.run("INSERT INTO zonal_runs (run_id, job, status, started, ended, summary, reports) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [.integer(id), .text(job), .text(status), .text(started), .text(ended), .text(summary), reports.map { .blob($0) } ?? .null])
+        try db.run("""
+            UPDATE zonal_runs SET reports = NULL WHERE job = ? AND reports IS NOT NULL AND run_id NOT IN
+              (SELECT run_id FROM zonal_runs WHERE job = ? AND reports IS NOT NULL ORDER BY run_id DESC LIMIT ?)
+            """, [.text(job), .text(job), .integer(Int64(keepSnapshots))])
+    }
+
+    /// A run of the ledger, newest first in `runs(job:)`.
+    public struct RunEntry: Sendable, Equatable {
+        public var id: Int64, job: String, status: String, started: String, ended: String, hasSnapshot: Bool
+    }
+
+    public func runs(job: String) throws -> [RunEntry] {
+        try db.rows("SELECT run_id, job, status, started, ended, reports IS NOT NULL FROM zonal_runs WHERE job = ? ORDER BY run_id DESC", [.text(job)]).map {
+            RunEntry(id: $0[0].int ?? 0, job: $0[1].text ?? "", status: $0[2].text ?? "", started: $0[3].text ?? "",
+                     ended: $0[4].text ?? "", hasSnapshot: $0[5].int == 1)
+        }
+    }
+
+    /// The compressed report snapshot of a run, if the ledger still keeps it.
+    public func reportSnapshot(run id: Int64) throws -> [UInt8]? {
+        if case .blob(let b) = try db.scalar("SELECT reports FROM zonal_runs WHERE run_id = ?", [.integer(id)]) { return b }
+        return nil
     }
 
     /// Replaces a dataset's rejects, warnings and record with this load's.

@@ -19,7 +19,7 @@ struct Zonal: ParsableCommand {
         abstract: "Zonal: GIS and analytics batch jobs for city and sector supervisors.",
         discussion: "Exit status: 0 success (warnings allowed); 1 the run failed (the store keeps its state from before the run); 2 bad command line or job file.",
         version: zonalVersion,
-        subcommands: [Run.self, Validate.self, Inspect.self, Tasks.self])
+        subcommands: [Run.self, Validate.self, Inspect.self, Tasks.self, Diff.self])
 }
 
 struct Run: ParsableCommand {
@@ -72,6 +72,27 @@ struct Inspect: ParsableCommand {
             FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
             throw ExitCode(1)
         }
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two runs of a job: rows of each report that appeared, vanished or changed.",
+        discussion: "By default the job's last two successful runs; the store's ledger keeps each job's last 30 runs' reports.")
+    @Argument(help: "The job file (YAML).") var job: String
+    @Option(help: "The earlier run id (default: the successful run before --to).") var from: Int64?
+    @Option(help: "The later run id (default: the last successful run).") var to: Int64?
+    @Option(help: "Store path (default: the job's store).") var store: String?
+    @Option(help: "Only these reports, comma-separated.") var report: String?
+    @Option(help: "Also write every change to this CSV file.") var csv: String?
+    @Option(help: "Changes listed per report (default 20).") var limit: Int = 20
+
+    func run() throws {
+        var o = DiffCommand.Options(jobPath: job)
+        o.from = from; o.to = to; o.store = store; o.csv = csv; o.limit = limit
+        o.reports = report?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let code = DiffCommand(registry: registry).run(o)
+        if code != 0 { throw ExitCode(code) }
     }
 }
 

@@ -23,7 +23,7 @@ public final class PresentContext {
 /// The `rejects` report, common to every job.
 public let rejectsReport = ReportSpec("rejects", columns: [
     ReportColumn("file", .text, zh: "文件"), ReportColumn("line", .integer, zh: "行"), ReportColumn("field", .text, zh: "字段"), ReportColumn("reason", .text, zh: "原因"),
-])
+], key: ["file", "line", "field"])
 
 /// What a run tells its reader before the reports: the figures report.html
 /// and the XLSX Summary sheet open with.

@@ -125,8 +125,9 @@ final class RunSession {
             for key in plan.loadKeys { try load(key, step: step, store: store, runID: runID); step += 1 }
             for task in plan.tasks { try run(task, step: step, store: store); step += 1 }
             try export(step: step, store: store)
+            let snapshot = try RunSnapshot.make(specs: plan.tasks.flatMap(\.reports) + [rejectsReport], store: store)
             try store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
-                                ended: Timestamp.iso(record.ended), summary: record.json().serialized())
+                                ended: Timestamp.iso(record.ended), summary: record.json().serialized(), reports: snapshot)
             try store.commitRun()
         } catch {
             store.rollbackRun()

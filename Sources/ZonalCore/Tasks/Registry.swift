@@ -33,10 +33,16 @@ public struct ReportSpec: Sendable {
     /// Rows a supervisor must act on (an error, a zone below the bar, a
     /// device out of place): report.html lists them first and marks them.
     public var problem: (@Sendable ([Cell]) -> Bool)?
+    /// The columns that identify a row from one run to the next (`zonal
+    /// diff`): a zone's code, a device's code and kind. Default: the first column.
+    public var key: [String]
     public init(_ name: String, columns: [ReportColumn], geometry: GeometryKind? = nil, sortBy: [String] = [],
-                problem: (@Sendable ([Cell]) -> Bool)? = nil) {
+                key: [String] = [], problem: (@Sendable ([Cell]) -> Bool)? = nil) {
         precondition(sortBy.allSatisfy { k in columns.contains { $0.name == k } }, "\(name): sortBy names an unknown column")
-        self.name = name; self.columns = columns; self.geometry = geometry; self.sortBy = sortBy; self.problem = problem
+        precondition(key.allSatisfy { k in columns.contains { $0.name == k } }, "\(name): key names an unknown column")
+        self.name = name; self.columns = columns; self.geometry = geometry; self.sortBy = sortBy
+        self.key = key.isEmpty ? [columns[0].name] : key
+        self.problem = problem
     }
 
     /// The position of a column, for `problem` predicates that read cells by name.
