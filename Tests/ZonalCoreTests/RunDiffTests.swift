@@ -20,6 +20,11 @@ final class RunDiffTests: XCTestCase {
         XCTAssertEqual(d.count(.changed), 1)
     }
 
+    func testCSVTextOfASnapshot() {
+        XCTAssertEqual(CSVText.parse(Array("\u{FEFF}a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\r\n,\r\n".utf8)),
+                       [["a", "b"], ["x,1", "say \"hi\""], ["", ""]])
+    }
+
     func testSnapshotRoundTripsThroughZlib() throws {
         let text = Array(String(repeating: "入栏率 0.9123,", count: 1000).utf8)
         let packed = try Zlib.compress(text)

@@ -3,20 +3,24 @@ import ZonalIO
 import ZonalStore
 
 /// A run's reports as the ledger keeps them for `zonal diff`: each report's
-/// columns, key and rows as shown in the CSV, compressed.
+/// CSV exactly as written, with the positions of its key columns, compressed.
+/// Taken from the files the export just wrote, so keeping it costs a read
+/// and a fast compression, not a second pass over the store.
 enum RunSnapshot {
-    static func make(specs: [ReportSpec], store: Store) throws -> [UInt8] {
-        var reports: [JSONValue] = []
+    static func make(specs: [ReportSpec], csvFolder: URL) throws -> [UInt8] {
+        var header: [JSONValue] = []
+        var body: [UInt8] = []
         for spec in specs {
-            let rows = spec.name == rejectsReport.name ? try Exporter.readRejects(store) : try ReportTable.read(spec, from: store)
-            reports.append(.object([
+            guard let data = FileManager.default.contents(atPath: csvFolder.appendingPathComponent("\(spec.name).csv").path) else { continue }
+            header.append(.object([
                 ("name", .string(spec.name)),
-                ("columns", .array(spec.columns.map { .string($0.name) })),
-                ("key", .array(spec.key.map { .string($0) })),
-                ("rows", .array(rows.map { .array($0.cells.map { .string($0.display) }) })),
+                ("key", .array(spec.key.compactMap { k in spec.columns.firstIndex { $0.name == k } }.map { .int(Int64($0)) })),
+                ("bytes", .int(Int64(data.count))),
             ]))
+            body.append(contentsOf: data)
         }
-        return try Zlib.compress(Array(JSONValue.object([("reports", .array(reports))]).serialized(pretty: false).utf8))
+        let head = Array(JSONValue.object([("reports", .array(header))]).serialized(pretty: false).utf8)
+        return try Zlib.compress(head + [0x0A] + body)
     }
 
     struct Report {
@@ -27,14 +31,50 @@ enum RunSnapshot {
     }
 
     static func read(_ bytes: [UInt8]) throws -> [Report] {
-        let json = try JSONSerialization.jsonObject(with: Data(try Zlib.decompress(bytes)))
-        guard let top = json as? [String: Any], let reports = top["reports"] as? [[String: Any]] else {
+        let all = try Zlib.decompress(bytes)
+        guard let nl = all.firstIndex(of: 0x0A),
+              let top = try JSONSerialization.jsonObject(with: Data(all[..<nl])) as? [String: Any],
+              let reports = top["reports"] as? [[String: Any]] else {
             throw DiffError(description: "the run's report snapshot is not in Zonal's format")
         }
-        return reports.map { r in
-            Report(name: r["name"] as? String ?? "", columns: r["columns"] as? [String] ?? [], key: r["key"] as? [String] ?? [],
-                   rows: r["rows"] as? [[String]] ?? [])
+        var offset = nl + 1
+        return try reports.map { r in
+            let n = (r["bytes"] as? Int) ?? 0
+            guard offset + n <= all.count else { throw DiffError(description: "the run's report snapshot is cut short") }
+            var table = CSVText.parse(Array(all[offset..<(offset + n)]))
+            offset += n
+            let columns = table.isEmpty ? [] : table.removeFirst()
+            let key = ((r["key"] as? [Int]) ?? []).filter { $0 < columns.count }.map { columns[$0] }
+            return Report(name: r["name"] as? String ?? "", columns: columns, key: key, rows: table)
         }
+    }
+}
+
+/// RFC 4180 text already in memory (a snapshot's CSV): records of fields,
+/// BOM dropped, CRLF or LF.
+enum CSVText {
+    static func parse(_ bytes: [UInt8]) -> [[String]] {
+        var b = bytes[...]
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { b = b.dropFirst(3) }
+        var rows: [[String]] = [], row: [String] = [], field: [UInt8] = []
+        var quoted = false, i = b.startIndex
+        func endField() { row.append(String(decoding: field, as: UTF8.self)); field.removeAll(keepingCapacity: true) }
+        while i < b.endIndex {
+            let c = b[i]
+            if quoted {
+                if c == 0x22 {
+                    if i + 1 < b.endIndex && b[i + 1] == 0x22 { field.append(0x22); i += 1 } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == 0x22 { quoted = true
+            } else if c == 0x2C { endField()
+            } else if c == 0x0A || c == 0x0D {
+                if c == 0x0D && i + 1 < b.endIndex && b[i + 1] == 0x0A { i += 1 }
+                endField(); rows.append(row); row = []
+            } else { field.append(c) }
+            i += 1
+        }
+        if !field.isEmpty || !row.isEmpty { endField(); rows.append(row) }
+        return rows
     }
 }
 

@@ -125,7 +125,9 @@ final class RunSession {
             for key in plan.loadKeys { try load(key, step: step, store: store, runID: runID); step += 1 }
             for task in plan.tasks { try run(task, step: step, store: store); step += 1 }
             try export(step: step, store: store)
-            let snapshot = try RunSnapshot.make(specs: plan.tasks.flatMap(\.reports) + [rejectsReport], store: store)
+            let snapshotStart = Date()
+            let snapshot = try RunSnapshot.make(specs: plan.tasks.flatMap(\.reports) + [rejectsReport], csvFolder: job.outURL)
+            log.debug("reports kept for zonal diff: \(snapshot.count) bytes in \(String(format: "%.2f", Date().timeIntervalSince(snapshotStart))) s")
             try store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
                                 ended: Timestamp.iso(record.ended), summary: record.json().serialized(), reports: snapshot)
             try store.commitRun()
