@@ -60,6 +60,9 @@ public final class Database {
         sqlite3_busy_timeout(handle, 5000)
     }
 
+    /// How long a statement waits for another connection's lock before failing.
+    func busyTimeout(_ milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
     deinit { try? close() }
 
     public func close() throws {

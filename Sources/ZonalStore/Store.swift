@@ -60,14 +60,63 @@ public final class Store {
     public var path: String { db.path }
     private var known: [String: TableSchema] = [:]
 
-    public init(path: String) throws {
+    /// Whether this run is creating the store: a failed first run then
+    /// removes the file instead of leaving an empty store behind.
+    public let isNew: Bool
+
+    /// Zonal's mark in the SQLite header (`PRAGMA application_id`): "ZONL".
+    public static let applicationID: Int32 = 0x5A4F_4E4C
+
+    /// Opens a store. A missing or empty file becomes a store when the run
+    /// begins (inside its transaction); a Zonal store is used as it is; any
+    /// other database is refused, so nothing Zonal did not create is touched.
+    /// `waitSeconds` bounds how long a statement waits for another connection.
+    public init(path: String, waitSeconds: Double = 5) throws {
+        let existing = path != ":memory:" && (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0
+        if existing { try Self.checkHeader(path) }
         db = try Database(path: path)
-        try db.execute("PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF")
+        isNew = !existing
+        db.busyTimeout(max(1000, Int32(min(waitSeconds, 86_400) * 1000)))
+        if existing { try checkOwnership() }
+        // WAL: a reader (QGIS, an analyst's SQL) never blocks a run's commit,
+        // and a run never blocks them. Set outside any transaction; it persists in the file.
+        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF")
+    }
+
+    /// The first 16 bytes of an SQLite file; anything else is refused before SQLite touches it.
+    static func checkHeader(_ path: String) throws {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw StoreError("cannot read \(path) (check its permissions)") }
+        defer { try? h.close() }
+        let head = (try? h.read(upToCount: 16)) ?? Data()
+        guard head == Data("SQLite format 3\u{0}".utf8) else {
+            throw StoreError("\(path) is not an SQLite database, so it cannot be a Zonal store; Zonal will not overwrite it. Choose another path with `store:` in the job or --store")
+        }
+    }
+
+    /// A database is Zonal's when it carries the mark, or (made by Zonal
+    /// before the mark) has Zonal's run ledger and dataset table.
+    private func checkOwnership() throws {
+        if Int32(truncatingIfNeeded: try db.scalar("PRAGMA application_id").int ?? 0) == Self.applicationID { return }
+        let tables = try db.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0.first?.text }
+        if tables.contains("zonal_runs") && tables.contains("zonal_datasets") { return }
+        let shown = tables.filter { !$0.hasPrefix("sqlite_") }.prefix(8)
+        throw StoreError("\(db.path) is an SQLite database that Zonal did not create (it has " + (shown.isEmpty ? "no tables" : "tables \(shown.joined(separator: ", "))\(tables.count > shown.count ? ", …" : "")")
+            + "); Zonal will not write into it. Choose another path with `store:` in the job or --store, e.g. a new file beside it")
+    }
+
+    /// Creates what a store holds (SpatiaLite's metadata, the run ledger,
+    /// rejects, warnings, the mark) when it is new, inside the run's
+    /// transaction so a failed first run leaves nothing; brings an older
+    /// Zonal store up to date.
+    func prepareSchema() throws {
         if try !db.tableExists("spatial_ref_sys") {
-            // InitSpatialMetaData(1) runs in its own transaction: call it before ours.
-            try db.execute("SELECT InitSpatialMetaData(1)")
+            // 0: no transaction of its own; it is part of the run's.
+            try db.execute("SELECT InitSpatialMetaData(0)")
         }
         try db.execute("""
+            PRAGMA application_id = \(Self.applicationID);
+            CREATE TABLE IF NOT EXISTS zonal_store (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            INSERT OR IGNORE INTO zonal_store (key, value) VALUES ('created_by', 'zonal'), ('schema_version', '1');
             CREATE TABLE IF NOT EXISTS zonal_runs (
                 run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, status TEXT NOT NULL,
                 started TEXT NOT NULL, ended TEXT, summary TEXT, reports BLOB);
@@ -84,13 +133,27 @@ public final class Store {
         if try !db.rows("SELECT name FROM pragma_table_info('zonal_runs')").contains(where: { $0.first?.text == "reports" }) {
             try db.execute("ALTER TABLE zonal_runs ADD COLUMN reports BLOB")
         }
+        if try db.scalar("SELECT value FROM zonal_store WHERE key = 'created_at'") == .null {
+            try db.run("INSERT INTO zonal_store (key, value) VALUES ('created_at', ?)", [.text(ISO8601DateFormatter().string(from: Date()))])
+        }
+    }
+
+    /// Removes the files of a store this run created (after a failed first run).
+    public func discardNewStore() {
+        guard isNew, path != ":memory:" else { return }
+        try? close()
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 
     public func close() throws { try db.close() }
 
     // MARK: transactions
 
-    public func beginRun() throws { try db.execute("BEGIN IMMEDIATE") }
+    /// Begins the run's transaction; a new store gets its tables inside it.
+    public func beginRun() throws {
+        try db.execute("BEGIN IMMEDIATE")
+        try prepareSchema()
+    }
     public func commitRun() throws { try db.execute("COMMIT") }
     public func rollbackRun() { try? db.execute("ROLLBACK") }
 
@@ -285,7 +348,8 @@ public struct DatasetRecord: Sendable {
 
 extension Store {
     public func nextRunID() throws -> Int64 {
-        try db.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM zonal_runs").int ?? 1
+        guard try db.tableExists("zonal_runs") else { return 1 }
+        return try db.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM zonal_runs").int ?? 1
     }
 
     /// One row of the run ledger `zonal_runs`; summary is the run's

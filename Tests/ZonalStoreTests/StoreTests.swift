@@ -15,7 +15,9 @@ final class StoreTests: XCTestCase {
 
     func testGeometryColumnsAreSRID4490WithASpatialIndex() throws {
         let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
+        try store.beginRun()
         try store.inserter(schema).insert([.text("A")], shape: square)
+        try store.commitRun()
         let row = try store.db.rows("SELECT srid, geometry_type, spatial_index_enabled FROM geometry_columns WHERE f_table_name = 'things'")
         XCTAssertEqual(row.first, [.integer(4490), .integer(6), .integer(1)])
         XCTAssertEqual(try store.db.scalar("SELECT ST_Area(geom) FROM things"), .real(1.0))
@@ -24,7 +26,9 @@ final class StoreTests: XCTestCase {
 
     func testAFailedStepRollsBackAndAFailedRunLeavesTheStoreAsItWas() throws {
         let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
+        try store.beginRun()
         try store.inserter(schema).insert([.text("kept")], shape: square)
+        try store.commitRun()
         try store.beginRun()
         struct Boom: Error {}
         XCTAssertThrowsError(try store.step("load") {
@@ -36,6 +40,57 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.count("things"), 0)
         store.rollbackRun()
         XCTAssertEqual(try store.db.rows("SELECT code FROM things"), [[.text("kept")]])
+    }
+
+    /// A store carries Zonal's mark; any other SQLite file is refused before
+    /// anything is written, and so is a file that is not SQLite at all.
+    func testOnlyZonalStoresAreOpened() throws {
+        let foreign = dir.appendingPathComponent("theirs.sqlite").path
+        let db = try Database(path: foreign)
+        try db.execute("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('keep me')")
+        try db.close()
+        XCTAssertThrowsError(try Store(path: foreign)) { e in
+            XCTAssertEqual("\(e)", "store: \(foreign) is an SQLite database that Zonal did not create (it has tables notes); Zonal will not write into it. Choose another path with `store:` in the job or --store, e.g. a new file beside it")
+        }
+        let text = dir.appendingPathComponent("notes.txt").path
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: text))
+        XCTAssertThrowsError(try Store(path: text)) { e in XCTAssertTrue("\(e)".contains("is not an SQLite database"), "\(e)") }
+        XCTAssertEqual(try String(contentsOfFile: text, encoding: .utf8), "hello", "untouched")
+
+        // An empty file may become a store; it then carries the mark.
+        let empty = dir.appendingPathComponent("empty.sqlite").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let s = try Store(path: empty)
+        XCTAssertTrue(s.isNew)
+        try s.beginRun(); try s.commitRun(); try s.close()
+        let again = try Store(path: empty)
+        XCTAssertFalse(again.isNew)
+        XCTAssertEqual(try again.db.scalar("PRAGMA application_id").int, Int64(Store.applicationID))
+        XCTAssertEqual(try again.db.scalar("SELECT value FROM zonal_store WHERE key = 'created_by'"), .text("zonal"))
+    }
+
+    /// A store made by Zonal before the mark existed (it has the run ledger) is still Zonal's.
+    func testStoreFromBeforeTheMarkIsAccepted() throws {
+        let path = dir.appendingPathComponent("old.sqlite").path
+        let db = try Database(path: path)
+        try db.execute("CREATE TABLE zonal_runs (run_id INTEGER PRIMARY KEY, job TEXT NOT NULL, status TEXT NOT NULL, started TEXT NOT NULL, ended TEXT, summary TEXT); CREATE TABLE zonal_datasets (dataset TEXT PRIMARY KEY)")
+        try db.close()
+        let store = try Store(path: path)
+        try store.beginRun(); try store.commitRun()
+        XCTAssertEqual(try store.db.scalar("PRAGMA application_id").int, Int64(Store.applicationID), "marked at its first run")
+    }
+
+    /// A failed first run rolls back the store's creation with everything else.
+    func testFailedFirstRunLeavesNoTables() throws {
+        let path = dir.appendingPathComponent("new.sqlite").path
+        let store = try Store(path: path)
+        try store.beginRun()
+        XCTAssertTrue(try store.exists("spatial_ref_sys"))
+        store.rollbackRun()
+        XCTAssertFalse(try store.exists("spatial_ref_sys"))
+        XCTAssertFalse(try store.exists("zonal_runs"))
+        store.discardNewStore()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 
     func testSecondLockerIsToldWhoHoldsTheStore() throws {

@@ -110,7 +110,7 @@ final class RunSession {
         let store: Store
         do {
             lock = try acquireLock()
-            store = try Store(path: job.storeURL.path)
+            store = try Store(path: job.storeURL.path, waitSeconds: max(options.waitSeconds, 5))
         } catch {
             log.error("\(error)")
             return RunOutcome(exitCode: 1, summaryPath: nil)
@@ -134,10 +134,16 @@ final class RunSession {
         } catch {
             store.rollbackRun()
             record.failRun(error)
-            log.error("run failed, the store is unchanged: \(error)")
-            // The ledger keeps failed runs too; it is the one table a failed run adds to.
-            try? store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
-                                 ended: Timestamp.iso(record.ended), summary: record.json().serialized())
+            if store.isNew {
+                // A failed first run leaves no store at all, as before the run.
+                store.discardNewStore()
+                log.error("run failed, no store was created: \(error)")
+            } else {
+                log.error("run failed, the store is unchanged: \(error)")
+                // The ledger keeps failed runs too; it is the one table a failed run adds to.
+                try? store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
+                                     ended: Timestamp.iso(record.ended), summary: record.json().serialized())
+            }
         }
         try? store.close()
         let summaryPath = writeSummary()
