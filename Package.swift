@@ -42,12 +42,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Reads written workbooks back (cell types, formats) for the tests; not shipped.
+        .target(name: "XLSXTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                path: "Tests/XLSXTestSupport"),
+
         .testTarget(name: "ZonalGeoTests", dependencies: ["ZonalGeo"]),
         .testTarget(name: "ZonalStoreTests", dependencies: ["ZonalStore", "ZonalGeo"]),
-        .testTarget(name: "ZonalIOTests", dependencies: ["ZonalIO", "ZonalGeo"]),
+        .testTarget(name: "ZonalIOTests", dependencies: ["ZonalIO", "ZonalGeo", "XLSXTestSupport"]),
         .testTarget(name: "ZonalCoreTests", dependencies: ["ZonalCore"]),
         .testTarget(name: "ZonalFencesTests", dependencies: ["ZonalFences", "ZonalCore"]),
         .testTarget(name: "ZonalBikesTests", dependencies: ["ZonalBikes", "ZonalFences", "ZonalCore", "ZonalGeo"]),
-        .testTarget(name: "EndToEndTests", dependencies: [], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["XLSXTestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import XLSXTestSupport
 
 /// End to end: Jobs/beijing-nightly-infence.yaml on the Beijing bike day (Datasets/beijing,
 /// made by make_bike_day.py), against the reference reports in Datasets/beijing/expected/,
@@ -86,6 +87,97 @@ final class NightlyInfenceTests: XCTestCase {
         let html = readText(out.appendingPathComponent("report.html"))
         XCTAssertTrue(html.contains("0.90"), "report.html must show the spec's bar 0.90")
         XCTAssertTrue(html.contains("<svg"), "report.html must draw the fences as SVG")
+    }
+
+    /// The workbook a supervisor opens: the summary first, times as dates,
+    /// booleans as booleans, numbers as numbers.
+    func testNightlyWorkbookIsTyped() throws {
+        let out = try mainRun()
+        let book = try XLSXInspector(path: out.appendingPathComponent("beijing-nightly-infence.xlsx").path)
+        XCTAssertEqual(book.sheetNames, ["Summary", "infence_rate", "infence_by_company", "noparking_events", "zone_occupancy",
+                                         "device_health", "rejects"])
+        XCTAssertTrue(try book.isSelected("Summary"))
+        let csv = try CSVTable(url: out.appendingPathComponent("zone_occupancy.csv"))
+        let times = try book.column("time", in: "zone_occupancy")
+        XCTAssertEqual(times.count, csv.rows.count)
+        XCTAssertEqual(times.map { $0?.dateText }, csv.rows.map { $0["time"] }, "every time is the CSV's, as an Excel date")
+        let over = try book.column("over_capacity", in: "zone_occupancy")
+        XCTAssertEqual(Set(over.map { $0?.kind }), [.boolean])
+        XCTAssertEqual(over.map { $0?.value == "1" ? "true" : "false" }, csv.rows.map { $0["over_capacity"] })
+        XCTAssertEqual(Set(try book.column("bikes", in: "zone_occupancy").map { $0?.kind }), [.number])
+        XCTAssertEqual(Set(try book.column("utilization", in: "zone_occupancy").compactMap { $0?.format }), ["0.0000"])
+    }
+
+    /// `params.headers: zh`: Chinese column headers in the CSVs and the workbook,
+    /// a 摘要 sheet first, 是/否 for booleans; sheet names stay the report names.
+    func testChineseHeaders() throws {
+        let dir = try makeBikeWorkspace("nightly-zh")
+        defer { removeWorkspace(dir) }
+        var spec = BikeJobSpec()
+        spec.params = "{tolerance_m: 0, low_battery_pct: 20, headers: zh}"
+        try spec.write(in: dir)
+        let r = try runZonal(["run", "job.yaml", "--quiet"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.output)
+        let out = dir.appendingPathComponent("out")
+
+        let header = readText(out.appendingPathComponent("zone_occupancy.csv")).split(whereSeparator: \.isNewline).first.map(String.init)
+        XCTAssertEqual(header, "\u{FEFF}区域编码,时间,车辆数,可容纳车辆,利用率,超量,嗅探设备数")
+        XCTAssertEqual(try CSVTable(url: out.appendingPathComponent("rejects.csv")).header, ["文件", "行", "字段", "原因"])
+
+        let book = try XLSXInspector(path: out.appendingPathComponent("beijing-nightly-infence.xlsx").path)
+        XCTAssertEqual(book.sheetNames, ["摘要", "infence_rate", "infence_by_company", "noparking_events", "zone_occupancy",
+                                         "device_health", "rejects"])
+        XCTAssertEqual(try book.path(ofSheet: "摘要"), "xl/worksheets/sheet1.xml")
+        XCTAssertTrue(try book.isSelected("摘要"))
+        let summary = try book.cells("摘要")
+        XCTAssertEqual(["A1", "A2", "B2", "A3"].map { summary[$0]?.value }, ["摘要", "项目", "值", "任务"])
+        let warningsRow = try XCTUnwrap((3...60).first { summary["A\($0)"]?.value == "警告" }, "the summary counts warnings")
+        XCTAssertEqual(summary["B\(warningsRow)"]?.kind, .number)
+
+        let csv = try CSVTable(url: out.appendingPathComponent("zone_occupancy.csv"))
+        let times = try book.column("时间", in: "zone_occupancy")
+        XCTAssertEqual(Set(times.map { $0?.kind }), [.date])
+        XCTAssertEqual(times.map { $0?.dateText }, csv.rows.map { $0["时间"] })
+        let over = try book.column("超量", in: "zone_occupancy")
+        XCTAssertEqual(Set(over.map { $0?.kind }), [.text])
+        XCTAssertEqual(over.map { $0?.value }, csv.rows.map { $0["超量"] == "true" ? "是" : "否" })
+        XCTAssertTrue(over.contains { $0?.value == "是" }, "the day has zones over capacity")
+    }
+
+    /// A text longer than Excel allows (a reject echoing a 40,000-character
+    /// field) is cut in the workbook, kept whole in the CSV, and the run warns.
+    func testOverlongTextIsCutWithAWarning() throws {
+        let dir = try makeBikeWorkspace("nightly-cut")
+        defer { removeWorkspace(dir) }
+        guard let sh = which("sh"), which("gzip") != nil else { throw XCTSkip("sh/gzip not on PATH") }
+        let cut = try runProcess(sh, ["-c", "gzip -dc parking_events.csv.gz | head -n 300 > small_events.csv"], cwd: dir)
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        let events = dir.appendingPathComponent("small_events.csv")
+        var lines = readText(events).components(separatedBy: "\n")
+        let lon = try XCTUnwrap(lines[0].components(separatedBy: ",").firstIndex(of: "lon"))
+        var fields = lines[5].components(separatedBy: ",")
+        fields[lon] = String(repeating: "9", count: 40_000)
+        lines[5] = fields.joined(separator: ",")
+        try lines.joined(separator: "\n").write(to: events, atomically: true, encoding: .utf8)
+        var spec = BikeJobSpec()
+        spec.inputs = [("fences", "fences"), ("parking_events", "small_events.csv")]
+        spec.tasks = "[infence_rate]"
+        spec.formats = "[csv, xlsx]"
+        try spec.write(in: dir)
+        let r = try runZonal(["run", "job.yaml", "--quiet"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.output)
+        let warning = "1 text cell longer than Excel's 32767 characters was cut and ends with \"…[cut]\"; the CSV reports have them in full"
+        XCTAssertTrue(r.stderr.contains("beijing-nightly-infence.xlsx: " + warning), r.stderr.suffix(500).description)
+        let summary = readText(dir.appendingPathComponent("out/summary.json"))
+        XCTAssertTrue(summary.contains(warning.replacingOccurrences(of: "\"", with: "\\\"")), "summary.json lists the warning")
+
+        let out = dir.appendingPathComponent("out")
+        let reason = try XCTUnwrap(try CSVTable(url: out.appendingPathComponent("rejects.csv")).rows.first?["reason"])
+        XCTAssertGreaterThan(reason.count, 40_000, "the CSV keeps the whole text")
+        let book = try XLSXInspector(path: out.appendingPathComponent("beijing-nightly-infence.xlsx").path)
+        let cell = try XCTUnwrap(try book.column("reason", in: "rejects").first ?? nil)
+        XCTAssertEqual(cell.value.utf16.count, 32_767)
+        XCTAssertEqual(cell.value, String(reason.prefix(32_761)) + "…[cut]")
     }
 
     // MARK: b. tolerance

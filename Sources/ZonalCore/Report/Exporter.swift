@@ -49,8 +49,12 @@ public struct ReportTableData: Sendable {
 
 /// Export step: report tables in the store → CSV (always), XLSX, GeoJSON, Shapefile, HTML.
 enum Exporter {
+    /// `warn` hears of what the export had to change (texts cut to fit
+    /// Excel), for the log and summary.json; the facts report.html is
+    /// rendered from carry it too.
     static func export(job: Job, tasks: [any ZonalTask], store: Store, facts: RunFacts, summary: () -> JSONValue,
-                       progress: ProgressDisplay) throws -> [String] {
+                       progress: ProgressDisplay, warn: (Warning) -> Void) throws -> [String] {
+        var facts = facts
         let out = job.outURL
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         var written: [String] = []
@@ -89,13 +93,21 @@ enum Exporter {
             let p = out.appendingPathComponent("\(job.name).xlsx").path
             let wb = try XLSXWorkbookWriter(path: p)
             try wb.addSummarySheet(title: zh ? "摘要" : "Summary", facts: summaryFacts(facts, sections: sections, zh: zh),
-                                   warnings: facts.warnings.map { ($0.file + ($0.line.map { " line \($0)" } ?? ""), $0.reason) })
+                                   warnings: facts.warnings.map { ($0.file + ($0.line.map { " line \($0)" } ?? ""), $0.reason) },
+                                   labels: zh ? chineseSummaryLabels : .english)
             for t in tables {
                 try wb.addSheet(name: t.spec.name, columns: zip(t.headers, t.spec.columns).map { ($0, $1.kind) },
                                 rows: t.rows.map(\.cells), booleansAsWords: zh)
             }
             try wb.close()
             written.append(p)
+            if wb.truncatedCells > 0 {
+                let n = wb.truncatedCells
+                let w = Warning(file: p, reason: "\(n) text cell\(n == 1 ? "" : "s") longer than Excel's \(XLSXWorkbookWriter.maxCellText) characters "
+                                + "\(n == 1 ? "was" : "were") cut and end\(n == 1 ? "s" : "") with \"\(XLSXWorkbookWriter.cutMarker)\"; the CSV reports have them in full")
+                facts.warnings.append(w)
+                warn(w)
+            }
         }
         if job.formats.contains(.html) {
             let p = out.appendingPathComponent("report.html").path
@@ -106,6 +118,9 @@ enum Exporter {
         progress.finish()
         return written
     }
+
+    static let chineseSummaryLabels = SummaryLabels(item: "项目", value: "值", warnings: "警告", location: "位置",
+                                                    reason: "原因", noWarnings: "无警告")
 
     /// The Summary sheet's rows: the run, then each section's headline figures.
     static func summaryFacts(_ f: RunFacts, sections: [HTMLSection], zh: Bool) -> [(String, String)] {

@@ -275,7 +275,8 @@ final class RunSession {
         record.status = "ok"
         do {
             let files = try Exporter.export(job: job, tasks: plan.tasks, store: store, facts: record.facts,
-                                            summary: { self.record.ended = Date(); return self.record.json() }, progress: progress)
+                                            summary: { self.record.ended = Date(); return self.record.json() }, progress: progress,
+                                            warn: { self.record.warnings.append($0); self.logWarning($0) })
             record.finish(i, rows: files.count, message: "\(files.count) files in \(job.outURL.path)")
         } catch {
             record.status = "failed"
