@@ -334,7 +334,7 @@ struct FenceAuditor {
     func checkAttributes(_ a: FenceAttributes, feature f: FenceFeature, area: Double, add: (String, String) -> Void) {
         // F011 area, m² (km² for MANAGEMENT, §5.3.2)
         if let text = a.values["area"] {
-            if let v = Double(text) {
+            if let v = PlainNumber.parse(text) {
                 let km2 = f.layer == .management
                 let computed = km2 ? area / 1e6 : area
                 let decimals = text.split(separator: ".").dropFirst().first?.count ?? 0
@@ -345,14 +345,14 @@ struct FenceAuditor {
                     add("F011", "面积 is \(text) \(unit) but the geodesic area is \(km2 ? String(format: "%.4f", computed) : fmt2(computed)) \(unit) (allowed difference \(km2 ? String(format: "%.4f", tolM2 / 1e6) : fmt2(tolM2)) \(unit))")
                 }
             } else {
-                add("F011", "面积 '\(text)' is not a number")
+                add("F011", "面积 '\(Quote.prefix(text))' is not a number")
             }
         }
         // F012 capacity (PARKING)
         if f.layer == .parking, let text = a.values["capacity"] {
             let cap = ParkingCapacity.capacity(area: area)
-            if Int64(text) != cap && Double(text).map({ $0 != Double(cap) }) ?? true {
-                add("F012", "可容纳车辆 is \(text) but ⌊\(fmt2(area)) m² / 1.14⌋ = \(cap) (§5.4.2)")
+            if Int64(text) != cap && PlainNumber.parse(text).map({ $0 != Double(cap) }) ?? true {
+                add("F012", "可容纳车辆 is \(Quote.prefix(text)) but ⌊\(fmt2(area)) m² / 1.14⌋ = \(cap) (§5.4.2)")
             }
         }
         // F013 enumerations
@@ -362,8 +362,9 @@ struct FenceAuditor {
         ]
         for (col, label, range, layer) in enums where layer == f.layer {
             guard let text = a.values[col] else { continue }
-            if let n = Int(text) ?? Double(text).flatMap({ $0 == $0.rounded() ? Int($0) : nil }), range.contains(n) { continue }
-            add("F013", "\(label) is '\(text)'; it must be a code from \(range.lowerBound) to \(range.upperBound)")
+            // Int(exactly:): a 1e19 or NaN is out of range, not a crash.
+            if let n = Int(text) ?? PlainNumber.parse(text).flatMap({ Int(exactly: $0) }), range.contains(n) { continue }
+            add("F013", "\(label) is '\(Quote.prefix(text))'; it must be a code from \(range.lowerBound) to \(range.upperBound)")
         }
     }
 }

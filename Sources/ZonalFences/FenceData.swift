@@ -73,8 +73,10 @@ struct FenceRepository {
 /// 可容纳车辆 (§5.4.2): each bike takes 1.9 m × 0.6 m = 1.14 m².
 public enum ParkingCapacity {
     /// The area rounded half away from zero to 0.01 m², as integer cents.
+    /// Areas are finite (the loader rejects vertices off the globe) and at
+    /// most the Earth's 5.1e14 m²; anything else counts as 0, never a crash.
     public static func cents(ofArea area: Double) -> Int64 {
-        Int64((area * 100).rounded(.toNearestOrAwayFromZero))
+        Int64(exactly: (area * 100).rounded(.toNearestOrAwayFromZero)) ?? 0
     }
 
     /// ⌊A / 1.14⌋ on the rounded area, in integers so 11.40 m² gives exactly 10.

@@ -140,6 +140,12 @@ public struct FenceLoader: DatasetLoader {
                     continue
                 }
                 let polys = isNative ? shape.polygons : try transform(shape.polygons)
+                if let bad = Shape.multiPolygon(polys).firstVertexOffTheGlobe {
+                    rejects.append(Reject(file: shown, line: f.record, field: "geometry",
+                                          reason: "feature \(Quote.prefix(code)) has a vertex at \(bad.x), \(bad.y)\(isNative ? "" : " (after transforming from \(crs.label))"), outside longitude ±180 / latitude ±90"))
+                    layerRejects += 1
+                    continue
+                }
                 try featIns.insert([.text(input.key), .text(layer.rawValue), .integer(Int64(f.record)), .text(code),
                                     f.attributes["NAME"].map { .text($0) } ?? .null,
                                     f.attributes["COORDS"].map { .text($0) } ?? .null], shape: .multiPolygon(polys))

@@ -38,8 +38,10 @@ public struct ParkingCapacityTask: ZonalTask {
         for c in try set.parkingCapacities() {
             let f = parkingFeatures[c.index]
             let a = attrs[f.code]?.first
-            let attrArea: Cell = a?.values["area"].flatMap(Double.init).map { .decimal($0, places: 2) } ?? .empty
-            let attrCap: Cell = a?.values["capacity"].flatMap { Int64($0) ?? Double($0).map { Int64($0) } }.map { .integer($0) } ?? .empty
+            // The table's own figures as numbers when they are numbers; a 1e19 or
+            // "n/a" shows empty here, and fence_audit (F011, F012) quotes it.
+            let attrArea: Cell = a?.values["area"].flatMap(PlainNumber.parse).map { .decimal($0, places: 2) } ?? .empty
+            let attrCap: Cell = a?.values["capacity"].flatMap { Int64($0) ?? PlainNumber.parse($0).flatMap { Int64(exactly: $0) } }.map { .integer($0) } ?? .empty
             let cells: [Cell] = [
                 .text(f.code), f.name.map { .text($0) } ?? a?.values["name"].map { .text($0) } ?? .empty,
                 c.zone.map { .text($0) } ?? .empty, .decimal(Double(c.cents) / 100, places: 2),

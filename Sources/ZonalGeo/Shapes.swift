@@ -92,3 +92,18 @@ extension Array where Element == Coordinate {
         return inside
     }
 }
+
+extension Shape {
+    /// The first vertex that is not a longitude/latitude on the globe (not
+    /// finite, or beyond ±180° / ±90°), or nil. Checked on load, before any
+    /// geodesic call: PROJ's geodesics have no answer there.
+    public var firstVertexOffTheGlobe: Coordinate? {
+        func off(_ c: Coordinate) -> Bool { !(c.x.isFinite && c.y.isFinite && abs(c.x) <= 180 && abs(c.y) <= 90) }
+        switch self {
+        case .point(let c): return off(c) ? c : nil
+        case .multiPolygon(let polys):
+            for p in polys { for r in p.rings { if let c = r.first(where: off) { return c } } }
+            return nil
+        }
+    }
+}

@@ -51,3 +51,18 @@ extension String {
         return self[...].trimmedSpace
     }
 }
+
+/// How a message quotes a value from the data: a short prefix, so one
+/// 40,000-character field cannot fill a log line, a reject reason or a cell.
+public enum Quote {
+    public static let limit = 40
+
+    /// The value itself when short; else its first 40 characters, `…` and its length.
+    public static func prefix(_ s: String) -> String {
+        var n = 0
+        var end = s.startIndex
+        while end < s.endIndex, n < limit { s.formIndex(after: &end); n += 1 }
+        guard end < s.endIndex else { return s }
+        return String(s[..<end]) + "… (\(s.count) characters)"
+    }
+}

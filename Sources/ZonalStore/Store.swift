@@ -371,6 +371,12 @@ extension Store {
         public var id: Int64, job: String, status: String, started: String, ended: String, hasSnapshot: Bool
     }
 
+    /// The status of a run in the ledger (ok, failed), or nil when there is none.
+    public func runStatus(_ id: Int64) throws -> String? {
+        guard try db.tableExists("zonal_runs") else { return nil }
+        return try db.scalar("SELECT status FROM zonal_runs WHERE run_id = ?", [.integer(id)]).text
+    }
+
     public func runs(job: String) throws -> [RunEntry] {
         try db.rows("SELECT run_id, job, status, started, ended, reports IS NOT NULL FROM zonal_runs WHERE job = ? ORDER BY run_id DESC", [.text(job)]).map {
             RunEntry(id: $0[0].int ?? 0, job: $0[1].text ?? "", status: $0[2].text ?? "", started: $0[3].text ?? "",

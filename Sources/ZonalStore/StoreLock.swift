@@ -28,8 +28,20 @@ public final class StoreLock {
     /// Tries to take the lock, polling until `waitSeconds` have passed.
     public static func acquire(storePath: String, holder: String, waitSeconds: Double) throws -> Outcome {
         let path = storePath + ".lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError("cannot create the lock file \(path): \(String(cString: strerror(errno)))") }
+        // Never follow a symlink: a link planted at the lock's name would
+        // otherwise get its target truncated and overwritten.
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else {
+            if errno == ELOOP {
+                throw StoreError("the lock file \(path) is a symbolic link; Zonal will not write through it. Remove the link (it is not Zonal's)")
+            }
+            throw StoreError("cannot create the lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw StoreError("the lock file \(path) is not a regular file; Zonal will not use it. Remove it or choose another store path")
+        }
         let deadline = Date().addingTimeInterval(max(0, waitSeconds))
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 {

@@ -57,8 +57,12 @@ final class BadInputTests: XCTestCase {
         assertContains(r.stderr, ["./fences/PARKING.shp", "truncated"])
         XCTAssertTrue(r.stderr.matches("(line|feature|record) 305\\b"), "the message must name the damaged record 305:\n\(r.stderr)")
         try assertStoreUnchanged(c.before, c.store)
-        // summary.json records the failure; later steps are skipped with the cause.
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: c.ws.appendingPathComponent("out/summary.json"))) as? [String: Any]
+        // The failed run's summary.json is aside, in out/failed-run/; the last
+        // good run's reports and summary stay in out/. Later steps are skipped with the cause.
+        let good = try JSONSerialization.jsonObject(with: Data(contentsOf: c.ws.appendingPathComponent("out/summary.json"))) as? [String: Any]
+        XCTAssertEqual(good?["status"] as? String, "ok", "out/summary.json is still the seeding run's")
+        XCTAssertTrue(r.stderr.contains("the failed run's summary.json and rejects.csv are in "), r.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: c.ws.appendingPathComponent("out/failed-run/summary.json"))) as? [String: Any]
         XCTAssertEqual(summary?["status"] as? String, "failed")
         XCTAssertTrue((summary?["error"] as? String)?.contains("truncated") ?? false, "summary.json error: \(String(describing: summary?["error"]))")
         let steps = summary?["steps"] as? [[String: Any]] ?? []

@@ -154,9 +154,12 @@ final class NightlyInfenceTests: XCTestCase {
         XCTAssertEqual(cut.status, 0, cut.stderr)
         let events = dir.appendingPathComponent("small_events.csv")
         var lines = readText(events).components(separatedBy: "\n")
-        let lon = try XCTUnwrap(lines[0].components(separatedBy: ",").firstIndex(of: "lon"))
+        // A company name of 40,000 characters reaches infence_by_company (reject
+        // reasons quote only a short prefix of a bad value, so they stay short).
+        let company = try XCTUnwrap(lines[0].components(separatedBy: ",").firstIndex(of: "company"))
+        let longName = String(repeating: "长", count: 40_000)
         var fields = lines[5].components(separatedBy: ",")
-        fields[lon] = String(repeating: "9", count: 40_000)
+        fields[company] = longName
         lines[5] = fields.joined(separator: ",")
         try lines.joined(separator: "\n").write(to: events, atomically: true, encoding: .utf8)
         var spec = BikeJobSpec()
@@ -166,18 +169,22 @@ final class NightlyInfenceTests: XCTestCase {
         try spec.write(in: dir)
         let r = try runZonal(["run", "job.yaml", "--quiet"], cwd: dir)
         XCTAssertEqual(r.status, 0, r.output)
-        let warning = "1 text cell longer than Excel's 32767 characters was cut and ends with \"…[cut]\"; the CSV reports have them in full"
-        XCTAssertTrue(r.stderr.contains("beijing-nightly-infence.xlsx: " + warning), r.stderr.suffix(500).description)
+        // Two cells: the company's row and its `*` total row.
+        let warning = "2 text cells longer than Excel's 32767 characters were cut and end with \"…[cut]\"; the CSV reports have them in full"
+        XCTAssertTrue(r.stderr.contains("beijing-nightly-infence.xlsx: ") && r.stderr.contains(warning), r.stderr.suffix(500).description)
         let summary = readText(dir.appendingPathComponent("out/summary.json"))
         XCTAssertTrue(summary.contains(warning.replacingOccurrences(of: "\"", with: "\\\"")), "summary.json lists the warning")
 
         let out = dir.appendingPathComponent("out")
-        let reason = try XCTUnwrap(try CSVTable(url: out.appendingPathComponent("rejects.csv")).rows.first?["reason"])
-        XCTAssertGreaterThan(reason.count, 40_000, "the CSV keeps the whole text")
+        let companies = try CSVTable(url: out.appendingPathComponent("infence_by_company.csv")).rows.compactMap { $0["company"] }
+        XCTAssertTrue(companies.contains(longName), "the CSV keeps the whole text")
         let book = try XLSXInspector(path: out.appendingPathComponent("beijing-nightly-infence.xlsx").path)
-        let cell = try XCTUnwrap(try book.column("reason", in: "rejects").first ?? nil)
-        XCTAssertEqual(cell.value.utf16.count, 32_767)
-        XCTAssertEqual(cell.value, String(reason.prefix(32_761)) + "…[cut]")
+        let cells = try book.column("company", in: "infence_by_company").compactMap { $0 }.filter { $0.value.hasPrefix("长长长") }
+        XCTAssertFalse(cells.isEmpty)
+        for cell in cells {
+            XCTAssertEqual(cell.value.utf16.count, 32_767)
+            XCTAssertEqual(cell.value, String(longName.prefix(32_761)) + "…[cut]")
+        }
     }
 
     // MARK: b. tolerance

@@ -100,6 +100,9 @@ public enum JobParser {
                 guard let p = s.string, !p.isEmpty else { throw fail("store", "must be a file path") }
                 storeURL = resolve(p)
             } else { storeURL = outURL.appendingPathComponent("zonal.sqlite") }
+            do { try OutputFolder.checkOwnable(outURL) } catch let e as OutputError {
+                throw fail(outOverride != nil ? "--out" : "out", "\(e.file) \(e.reason)")
+            }
             return (storeURL, outURL)
         }
 

@@ -86,11 +86,16 @@ public struct DistrictLoader: DatasetLoader {
             let code = f.props["adcode"] ?? f.props["code"] ?? ""
             guard code.count == 6, code.allSatisfy(\.isASCII), Int(code) != nil else {
                 rejects.append(Reject(file: input.written, line: f.line, field: "adcode",
-                                      reason: code.isEmpty ? "is missing; each district needs its 6-digit GB/T 2260 code" : "'\(code)' is not a 6-digit GB/T 2260 code"))
+                                      reason: code.isEmpty ? "is missing; each district needs its 6-digit GB/T 2260 code" : "'\(Quote.prefix(code))' is not a 6-digit GB/T 2260 code"))
                 continue
             }
             guard let s = f.shape, !s.polygons.isEmpty else {
                 rejects.append(Reject(file: input.written, line: f.line, field: "geometry", reason: "district \(code) has no polygon"))
+                continue
+            }
+            if let bad = s.firstVertexOffTheGlobe {
+                rejects.append(Reject(file: input.written, line: f.line, field: "geometry",
+                                      reason: "district \(code) has a vertex at \(bad.x), \(bad.y), outside longitude ±180 / latitude ±90"))
                 continue
             }
             try ins.insert([.text(input.key), .text(code), f.props["name"].map { .text($0) } ?? .null], shape: s)

@@ -52,10 +52,9 @@ enum Exporter {
     /// `warn` hears of what the export had to change (texts cut to fit
     /// Excel), for the log and summary.json; the facts report.html is
     /// rendered from carry it too.
-    static func export(job: Job, tasks: [any ZonalTask], store: Store, facts: RunFacts, summary: () -> JSONValue,
+    static func export(job: Job, folder out: URL, tasks: [any ZonalTask], store: Store, facts: RunFacts, summary: () -> JSONValue,
                        progress: ProgressDisplay, warn: (Warning) -> Void) throws -> [String] {
         var facts = facts
-        let out = job.outURL
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         var written: [String] = []
         let zh = job.params[RunParams.headers] == "zh"
@@ -103,7 +102,7 @@ enum Exporter {
             written.append(p)
             if wb.truncatedCells > 0 {
                 let n = wb.truncatedCells
-                let w = Warning(file: p, reason: "\(n) text cell\(n == 1 ? "" : "s") longer than Excel's \(XLSXWorkbookWriter.maxCellText) characters "
+                let w = Warning(file: job.outURL.appendingPathComponent("\(job.name).xlsx").path, reason: "\(n) text cell\(n == 1 ? "" : "s") longer than Excel's \(XLSXWorkbookWriter.maxCellText) characters "
                                 + "\(n == 1 ? "was" : "were") cut and end\(n == 1 ? "s" : "") with \"\(XLSXWorkbookWriter.cutMarker)\"; the CSV reports have them in full")
                 facts.warnings.append(w)
                 warn(w)

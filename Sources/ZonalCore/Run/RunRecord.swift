@@ -38,6 +38,8 @@ final class RunRecord {
     var inputs: [JSONValue] = []
     var warnings: [Warning] = []
     var rejectCounts: [(file: String, rejects: Int)] = []
+    /// Every reject of the run, for a failed run's rejects.csv (the store's were rolled back).
+    var rejects: [Reject] = []
 
     init(job: Job, loads: [String], tasks: [any ZonalTask], rules: [RuleNote]) {
         self.job = job

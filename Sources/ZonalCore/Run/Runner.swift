@@ -108,9 +108,12 @@ final class RunSession {
     func execute() -> RunOutcome {
         let lock: StoreLock
         let store: Store
+        let folder = OutputFolder(out: job.outURL)
         do {
             lock = try acquireLock()
             store = try Store(path: job.storeURL.path, waitSeconds: max(options.waitSeconds, 5))
+            for note in folder.recover(committed: { (try? store.runStatus($0)) == "ok" }) { log.info("\(job.outURL.path): \(note)") }
+            try folder.checkNotForeign(OutputFolder.names(job: job, tasks: plan.tasks))
         } catch {
             log.error("\(error)")
             return RunOutcome(exitCode: 1, summaryPath: nil)
@@ -119,48 +122,76 @@ final class RunSession {
         let runID = (try? store.nextRunID()) ?? 1
         log.info("run \(runID) of job \(job.name): \(plan.loadKeys.count) inputs, tasks \(job.tasks.joined(separator: ", "))",
                  [("job", .string(job.name)), ("run_id", .int(runID))])
+        var staging: URL?
+        var committed = false
         do {
             try store.beginRun()
             var step = 0
             for key in plan.loadKeys { try load(key, step: step, store: store, runID: runID); step += 1 }
             for task in plan.tasks { try run(task, step: step, store: store); step += 1 }
-            try export(step: step, store: store)
+            let stage = try folder.stage(runID: runID)
+            staging = stage
+            try export(step: step, store: store, into: stage)
             let snapshotStart = Date()
-            let snapshot = try RunSnapshot.make(specs: plan.tasks.flatMap(\.reports) + [rejectsReport], csvFolder: job.outURL)
+            let snapshot = try RunSnapshot.make(specs: plan.tasks.flatMap(\.reports) + [rejectsReport], csvFolder: stage)
             log.debug("reports kept for zonal diff: \(snapshot.count) bytes in \(String(format: "%.2f", Date().timeIntervalSince(snapshotStart))) s")
             try store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
                                 ended: Timestamp.iso(record.ended), summary: record.json().serialized(), reports: snapshot)
+            try AtomicFile.write(Data((record.json().serialized() + "\n").utf8), to: stage.appendingPathComponent("summary.json").path)
+            try folder.markComplete(stage, runID: runID)
+            TestHooks.point("before-commit")
+            // The store first: the files then follow a committed run (and a
+            // kill between the two is finished by the next run).
             try store.commitRun()
+            committed = true
+            TestHooks.point("after-commit")
+            try folder.publish(stage)
         } catch {
-            store.rollbackRun()
-            record.failRun(error)
-            if store.isNew {
-                // A failed first run leaves no store at all, as before the run.
-                store.discardNewStore()
-                log.error("run failed, no store was created: \(error)")
+            if committed {
+                // Only putting the files in place failed; the staging folder keeps them for the next run.
+                log.error("the run is in the store, but its reports could not be put in \(job.outURL.path): \(error)")
+                record.failure = "\(error)"
             } else {
-                log.error("run failed, the store is unchanged: \(error)")
-                // The ledger keeps failed runs too; it is the one table a failed run adds to.
-                try? store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
-                                     ended: Timestamp.iso(record.ended), summary: record.json().serialized())
+                store.rollbackRun()
+                record.failRun(error)
+                if let staging { try? FileManager.default.removeItem(at: staging) }
+                if store.isNew {
+                    // A failed first run leaves no store at all, as before the run.
+                    store.discardNewStore()
+                    log.error("run failed, no store was created: \(error)")
+                } else {
+                    log.error("run failed, the store is unchanged: \(error)")
+                    // The ledger keeps failed runs too; it is the one table a failed run adds to.
+                    try? store.recordRun(id: runID, job: job.name, status: record.status, started: Timestamp.iso(record.started),
+                                         ended: Timestamp.iso(record.ended), summary: record.json().serialized())
+                }
             }
         }
         try? store.close()
-        let summaryPath = writeSummary()
-        if record.status == "ok" { reportLeftovers() }
-        logClosingLine()
-        return RunOutcome(exitCode: record.status == "ok" ? 0 : 1, summaryPath: summaryPath)
+        var summaryPath = job.outURL.appendingPathComponent("summary.json").path
+        if record.status == "ok" {
+            reportLeftovers()
+        } else if let aside = folder.keepFailed(summary: Data((record.json().serialized() + "\n").utf8), rejects: record.rejects) {
+            summaryPath = aside.appendingPathComponent("summary.json").path
+            log.error("the failed run's summary.json and rejects.csv are in \(aside.path); the reports in \(job.outURL.path) are still the last good run's")
+        }
+        logClosingLine(summaryPath: summaryPath)
+        return RunOutcome(exitCode: record.status == "ok" && !committedButUnpublished(committed, staging) ? 0 : 1, summaryPath: summaryPath)
+    }
+
+    func committedButUnpublished(_ committed: Bool, _ staging: URL?) -> Bool {
+        committed && staging.map { FileManager.default.fileExists(atPath: $0.path) } == true
     }
 
     /// The run's last line, whatever happened: job, status, rows, rejects,
     /// warnings, seconds and where the reports are.
-    func logClosingLine() {
+    func logClosingLine(summaryPath: String) {
         let loaded = record.steps.filter { $0.kind == "load" }.compactMap(\.rows).reduce(0, +)
         let reportRows = record.steps.filter { $0.kind == "task" }.compactMap(\.rows).reduce(0, +)
         let rejects = record.rejectCounts.reduce(0) { $0 + $1.rejects }
         let seconds = String(format: "%.2f", record.ended.timeIntervalSince(record.started))
         let text = "job \(job.name): \(record.status); \(loaded) rows loaded, \(rejects) rejected, \(record.warnings.count) warning\(record.warnings.count == 1 ? "" : "s"), \(reportRows) report rows; \(seconds) s"
-            + (record.status == "ok" ? "; reports in \(job.outURL.path)" : "; summary in \(job.outURL.appendingPathComponent("summary.json").path)")
+            + (record.status == "ok" ? "; reports in \(job.outURL.path)" : "; summary in \(summaryPath)")
         let fields: [(String, JSONValue)] = [("job", .string(job.name)), ("status", .string(record.status)), ("rows", .int(Int64(loaded))),
                                              ("rejects", .int(Int64(rejects))), ("warnings", .int(Int64(record.warnings.count))),
                                              ("report_rows", .int(Int64(reportRows))), ("seconds", .number(Double(seconds) ?? 0))]
@@ -228,6 +259,7 @@ final class RunSession {
         record.warnings += result.warnings
         for w in result.warnings { logWarning(w) }
         for f in result.files { record.rejectCounts.append((f.written, f.rejects)) }
+        record.rejects += result.rejects
         record.inputs.append(.object([
             ("key", .string(key)), ("path", .string(input.written)),
             ("files", .array(result.files.map { f in
@@ -269,12 +301,13 @@ final class RunSession {
         log.info("task \(task.name): " + record.steps[i].reports.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) rows" }.joined(separator: ", "))
     }
 
-    /// Writes the reports. It reads the uncommitted store, so a failed export rolls back too.
-    func export(step i: Int, store: Store) throws {
+    /// Writes the reports into the staging folder. It reads the uncommitted
+    /// store, so a failed export rolls back too.
+    func export(step i: Int, store: Store, into folder: URL) throws {
         record.begin(i)
         record.status = "ok"
         do {
-            let files = try Exporter.export(job: job, tasks: plan.tasks, store: store, facts: record.facts,
+            let files = try Exporter.export(job: job, folder: folder, tasks: plan.tasks, store: store, facts: record.facts,
                                             summary: { self.record.ended = Date(); return self.record.json() }, progress: progress,
                                             warn: { self.record.warnings.append($0); self.logWarning($0) })
             record.finish(i, rows: files.count, message: "\(files.count) files in \(job.outURL.path)")
@@ -286,11 +319,15 @@ final class RunSession {
         record.ended = Date()
     }
 
-    func writeSummary() -> String {
-        let path = job.outURL.appendingPathComponent("summary.json").path
-        try? FileManager.default.createDirectory(at: job.outURL, withIntermediateDirectories: true)
-        try? AtomicFile.write(Data((record.json().serialized() + "\n").utf8), to: path)
-        return path
+}
+
+/// Points where a test may stop the process dead (SIGKILL), to check what a
+/// killed run leaves: set ZONAL_TEST_KILL_AT to the point's name. Nothing
+/// happens otherwise.
+enum TestHooks {
+    static let killAt = ProcessInfo.processInfo.environment["ZONAL_TEST_KILL_AT"]
+    static func point(_ name: String) {
+        if killAt == name { kill(getpid(), SIGKILL) }
     }
 }
 
