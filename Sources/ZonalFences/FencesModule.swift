@@ -6,7 +6,7 @@ public enum FencesModule {
         name: "fences",
         inputs: [
             InputKind(key: "fences", summary: "folder with MANAGEMENT / PARKING / NOPARKING Shapefiles and optional Appendix A .xlsx/.csv tables, or a mapping {management: a.shp, parking: b.shp, noparking: c.shp}",
-                      loader: FenceLoader(), parts: .named(["management", "parking", "noparking"])),
+                      loader: FenceLoader(), parts: .named(["management", "parking", "noparking"]), path: .folder),
         ],
         tasks: [FenceAuditTask(), ParkingCapacityTask()])
 }

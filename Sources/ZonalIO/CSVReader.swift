@@ -17,6 +17,8 @@ public final class CSVReader {
     /// Chunk size for `fread`; large enough that syscalls are negligible, small
     /// enough that memory stays flat whatever the file size.
     static let chunkSize = 1 << 20
+    /// The longest record read (a quoted field may span lines, but not 64 MiB).
+    static let maxRecordBytes = 64 << 20
 
     /// Column names, trimmed of surrounding spaces; set once in `init`.
     public private(set) var header: [String]
@@ -38,10 +40,7 @@ public final class CSVReader {
 
     public init(path: String, displayName: String? = nil) throws {
         let name = displayName ?? path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw InputError(file: name, reason: "file not found")
-        }
+        try InputFile.checkRegular(path, shown: name)
         guard let file = gzopen(path, "rb") else {
             throw InputError(file: name, reason: "cannot be opened (\(String(cString: strerror(errno))))")
         }
@@ -112,6 +111,11 @@ public final class CSVReader {
             }
             start = 0
             end = pending
+        }
+        // One record may outgrow a chunk, but not without bound: a file that
+        // is not CSV (or /dev/zero) must not take all memory.
+        if end - start > CSVReader.maxRecordBytes {
+            throw InputError(file: name, line: line, reason: "has a record longer than \(CSVReader.maxRecordBytes >> 20) MiB without a line end; is it a CSV file?")
         }
         if buffer.count - end < CSVReader.chunkSize / 2 {
             buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, CSVReader.chunkSize)))

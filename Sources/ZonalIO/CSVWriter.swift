@@ -24,7 +24,7 @@ public enum CSVWriter {
             try file.write(line)
             for row in rows {
                 line.removeAll(keepingCapacity: true)
-                appendRecord(row.map(\.display), to: &line)
+                appendRecord(row.map(Self.neutralised), to: &line)
                 try file.write(line)
             }
             try file.close()
@@ -37,6 +37,18 @@ public enum CSVWriter {
             unlink(temp)
             throw OutputError(file: path, reason: "could not be written (\(reason)); check the output folder is writable")
         }
+    }
+
+    /// A cell's CSV text. A text cell that starts with `=`, `+`, `-`, `@`, a
+    /// tab or a carriage return would be run as a formula by a spreadsheet
+    /// that opens the CSV (`=cmd|' /C calc'!A0` in a company name); as
+    /// OWASP's CSV-injection advice says, it gets a leading `'`, which
+    /// spreadsheets show as text. Numbers are numbers and stay as they are.
+    static func neutralised(_ cell: Cell) -> String {
+        guard case .text(let s) = cell, let first = s.utf8.first,
+              first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
+                || first == 0x09 || first == 0x0D else { return cell.display }
+        return "'" + s
     }
 
     static func appendRecord(_ fields: [String], to out: inout [UInt8]) {

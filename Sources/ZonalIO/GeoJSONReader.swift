@@ -11,12 +11,13 @@ public enum GeoJSONReader {
     }
 
     public static func read(path: String, displayName: String) throws -> [Feature] {
+        try InputFile.checkRegular(path, shown: displayName)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: displayName, reason: "file not found")
+            throw InputError(file: displayName, reason: "cannot be read (check its permissions)")
         }
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: data) } catch {
-            throw InputError(file: displayName, reason: "is not valid JSON (\(error.localizedDescription))")
+            throw InputError(file: displayName, reason: "is not valid JSON" + Self.position(of: error, in: data))
         }
         let list: [[String: Any]]
         if let obj = root as? [String: Any], obj["type"] as? String == "FeatureCollection", let f = obj["features"] as? [[String: Any]] {
@@ -64,5 +65,19 @@ public enum GeoJSONReader {
             return .multiPolygon(try ps.map(polygon))
         case let t: throw bad("geometry type \(t ?? "none") is not supported; use Polygon, MultiPolygon or Point")
         }
+    }
+
+    /// " at line L, column C (what)" from Foundation's "… around character N."
+    /// (its only hint), counting lines and UTF-8 characters up to that byte.
+    static func position(of error: any Error, in data: Data) -> String {
+        let debug = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? ""
+        let what = debug.components(separatedBy: " around ").first.map { $0.lowercased() } ?? "not JSON"
+        guard let r = debug.range(of: "character "),
+              let offset = Int(debug[r.upperBound...].prefix { $0.isNumber }) else { return debug.isEmpty ? "" : " (\(what))" }
+        var line = 1, column = 1
+        for b in data.prefix(offset) {
+            if b == 0x0A { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 }
+        }
+        return " at line \(line), column \(column) (\(what))"
     }
 }

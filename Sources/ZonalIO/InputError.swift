@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A problem with one input file that the user must fix: names the file, the
 /// line (CSV line, sheet row or Shapefile record, 1-based), the field and the reason.
 public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -64,5 +68,31 @@ public enum Quote {
         while end < s.endIndex, n < limit { s.formIndex(after: &end); n += 1 }
         guard end < s.endIndex else { return s }
         return String(s[..<end]) + "… (\(s.count) characters)"
+    }
+}
+
+/// Checks made before a reader opens a path: it must be a regular file. A
+/// named pipe would hang the reader, a device like /dev/zero would feed it
+/// forever, and a folder is not "file not found".
+public enum InputFile {
+    public static func checkRegular(_ path: String, shown: String) throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw InputError(file: shown, reason: errno == EACCES ? "cannot be read (permission denied)" : "file not found")
+        }
+        let kind = st.st_mode & S_IFMT
+        if kind == S_IFREG { return }
+        throw InputError(file: shown, reason: "is \(describe(kind)), not a file; give the path of a regular file")
+    }
+
+    /// What a non-regular path is, in words.
+    public static func describe(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a named pipe (FIFO)"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
     }
 }

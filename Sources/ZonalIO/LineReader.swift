@@ -67,14 +67,8 @@ public final class LineReader {
     /// terminators, the BOM and long lines.
     init(path: String, displayName: String?, lineLimit: Int, chunkSize: Int) throws {
         let name = displayName ?? path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(file: name, reason: "file not found")
-        }
-        // gzopen opens a folder without complaint and then reads nothing: say what is wrong.
-        guard !isDirectory.boolValue else {
-            throw InputError(file: name, reason: "is a folder, not a file")
-        }
+        // gzopen would open a folder and read nothing, and hang on a named pipe: say what it is.
+        try InputFile.checkRegular(path, shown: name)
         guard let gz = gzopen(path, "rb") else {
             throw InputError(file: name, reason: "cannot be opened (\(String(cString: strerror(errno))))")
         }

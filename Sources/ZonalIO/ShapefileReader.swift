@@ -50,6 +50,10 @@ public final class ShapefileReader {
         shpPath = path
         func sibling(_ ext: String) -> String? { Self.findSibling(base: base, ext: ext) }
         guard let shpFile = sibling("shp") else { throw InputError(file: name, reason: "file not found") }
+        // shapelib reads its three files through stdio: a pipe or device would hang it.
+        for f in [shpFile] + [sibling("shx"), sibling("dbf")].compactMap({ $0 }) {
+            try InputFile.checkRegular(f, shown: URL(fileURLWithPath: f).lastPathComponent == url.lastPathComponent ? name : f)
+        }
         guard let shxFile = sibling("shx") else {
             throw InputError(file: name, reason: "the index file \(base.lastPathComponent).shx is missing; a Shapefile needs its .shp, .shx and .dbf together (re-export the layer, or rebuild the .shx with `ogr2ogr` / QGIS)")
         }

@@ -17,10 +17,7 @@ public struct XLSXReader {
 
     public init(path: String, displayName: String? = nil) throws {
         let name = displayName ?? path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw InputError(file: name, reason: "file not found")
-        }
+        try InputFile.checkRegular(path, shown: name)
         func notWorkbook(_ why: String) -> InputError {
             InputError(file: name, reason: "is not an .xlsx workbook (\(why)); open it in Excel and save as .xlsx")
         }

@@ -37,6 +37,9 @@ struct Run: ParsableCommand {
         guard Log.Format(rawValue: logFormat) != nil else {
             throw ValidationError("--log-format '\(logFormat)' must be one of text, json")
         }
+        guard wait.isFinite, wait >= 0, wait <= 86_400 else {
+            throw ValidationError("--wait \(wait) must be a number of seconds from 0 to 86400")
+        }
     }
 
     func run() throws {

@@ -275,7 +275,7 @@ final class JSONLinesReaderTests: TemporaryDirectoryTestCase {
 
     func testFolderIsNotAFile() throws {
         XCTAssertThrowsError(try JSONLinesReader(path: dir.path, displayName: "mine_reports")) { error in
-            XCTAssertEqual("\(error)", "mine_reports: is a folder, not a file")
+            XCTAssertEqual("\(error)", "mine_reports: is a folder, not a file; give the path of a regular file")
         }
     }
 

@@ -139,7 +139,7 @@ final class LineReaderTests: TemporaryDirectoryTestCase {
 
     func testFolderAndMissingFile() throws {
         XCTAssertThrowsError(try LineReader(path: dir.path, displayName: "reads")) { error in
-            XCTAssertEqual("\(error)", "reads: is a folder, not a file")
+            XCTAssertEqual("\(error)", "reads: is a folder, not a file; give the path of a regular file")
         }
         XCTAssertThrowsError(try LineReader(path: dir.appendingPathComponent("nope.log").path, displayName: "nope.log")) { error in
             XCTAssertEqual("\(error)", "nope.log: file not found")

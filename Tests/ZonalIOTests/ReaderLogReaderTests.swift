@@ -120,7 +120,7 @@ final class ReaderLogReaderTests: TemporaryDirectoryTestCase {
 
     func testFolderIsNotAFile() throws {
         XCTAssertThrowsError(try ReaderLogReader(path: dir.path, displayName: "race_reads")) { error in
-            XCTAssertEqual("\(error)", "race_reads: is a folder, not a file")
+            XCTAssertEqual("\(error)", "race_reads: is a folder, not a file; give the path of a regular file")
         }
     }
 

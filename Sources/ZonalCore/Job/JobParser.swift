@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Yams
 import ZonalIO
 
@@ -20,7 +23,7 @@ public enum JobParser {
         let tasks = try doc.tasks(top["tasks"], registry: registry)
         let formats = try doc.formats(top["formats"])
         let (inputs, order) = try doc.inputs(top["inputs"], registry: registry)
-        try doc.checkInputsExist(inputs, order: order)
+        try doc.checkInputsExist(inputs, order: order, registry: registry)
         try doc.checkInputsNeeded(inputs, order: order, tasks: tasks, registry: registry)
         let params = try doc.params(top["params"], registry: registry, timezone: timezone, inputs: inputs)
         return Job(file: file, version: version, name: name, storeURL: storeURL, outURL: outURL, timezone: timezone,
@@ -45,7 +48,10 @@ public enum JobParser {
                 guard let n = try Yams.compose(yaml: text) else { throw JobFileError(file: shown, path: "", message: "is empty") }
                 root = n
             } catch let e as JobFileError { throw e } catch {
-                throw JobFileError(file: shown, path: "", message: "is not valid YAML: \(error)")
+                // Yams quotes the offending line; a 5 MB line must not become a 5 MB message.
+                let text = "\(error)".split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { $0.count > 160 ? String($0.prefix(160)) + "…" : String($0) }.prefix(8).joined(separator: "\n")
+                throw JobFileError(file: shown, path: "", message: "is not valid YAML: \(text)")
             }
         }
 
@@ -174,12 +180,28 @@ public enum JobParser {
             return (inputs, order)
         }
 
-        func checkInputsExist(_ inputs: [String: JobInput], order: [String]) throws {
+        /// Every input path exists and is what its input reads: a regular
+        /// file (never a named pipe or a device, which would hang or flood a
+        /// reader) or a folder.
+        func checkInputsExist(_ inputs: [String: JobInput], order: [String], registry: Registry) throws {
             for key in order {
                 guard let input = inputs[key] else { continue }
                 let paths = input.parts.isEmpty ? [(key, input.written, input.url)] : input.parts.map { ("\(key).\($0.name)", $0.written, $0.url) }
-                for (path, written, url) in paths where !FileManager.default.fileExists(atPath: url.path) {
-                    throw fail("inputs.\(path)", "the path '\(written)' does not exist (looked for \(url.path))")
+                // A folder input given as named parts is a set of files (fences: {management: a.shp, …}).
+                let want = input.parts.isEmpty ? (registry.input(named: key)?.path ?? .file) : .file
+                for (path, written, url) in paths {
+                    var st = stat()
+                    guard stat(url.path, &st) == 0 else {
+                        throw fail("inputs.\(path)", "the path '\(written)' does not exist (looked for \(url.path))")
+                    }
+                    let kind = st.st_mode & S_IFMT
+                    switch (want, kind) {
+                    case (.file, S_IFREG), (.folder, S_IFDIR), (.fileOrFolder, S_IFREG), (.fileOrFolder, S_IFDIR): continue
+                    case (.folder, _):
+                        throw fail("inputs.\(path)", "'\(written)' is \(kind == S_IFREG ? "a file" : InputFile.describe(kind)); this input is a folder")
+                    default:
+                        throw fail("inputs.\(path)", "'\(written)' is \(InputFile.describe(kind)), not a file; this input is a file")
+                    }
                 }
             }
         }

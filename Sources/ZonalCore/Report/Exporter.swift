@@ -68,6 +68,7 @@ enum Exporter {
             let csv = out.appendingPathComponent("\(spec.name).csv").path
             try CSVWriter.write(path: csv, header: table.headers, rows: rows.map(\.cells))
             written.append(csv)
+            TestHooks.point("export")
             // GeoJSON and Shapefiles keep every row; one without a geometry
             // (a finding about a missing feature) has a null geometry.
             let names = spec.columns.map(\.name)

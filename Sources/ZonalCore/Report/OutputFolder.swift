@@ -95,8 +95,11 @@ struct OutputFolder {
         var names = manifest()
         names.formUnion(files)
         try AtomicFile.write(Data((names.sorted().joined(separator: "\n") + "\n").utf8), to: out.appendingPathComponent(Self.manifestName).path)
-        for f in files where rename(staging.appendingPathComponent(f).path, out.appendingPathComponent(f).path) != 0 {
-            throw OutputError(file: out.appendingPathComponent(f).path, reason: "could not be put in place (\(String(cString: strerror(errno)))); the run's files are in \(staging.path)")
+        for f in files {
+            guard rename(staging.appendingPathComponent(f).path, out.appendingPathComponent(f).path) == 0 else {
+                throw OutputError(file: out.appendingPathComponent(f).path, reason: "could not be put in place (\(String(cString: strerror(errno)))); the run's files are in \(staging.path)")
+            }
+            TestHooks.point("publish")
         }
         try? fm.removeItem(at: staging)
         return files.map { out.appendingPathComponent($0).path }

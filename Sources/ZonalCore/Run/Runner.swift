@@ -236,6 +236,7 @@ final class RunSession {
         do {
             (result, hashes) = try store.step("load_\(key)") {
                 let r = try kind.loader.load(input, ctx)
+                TestHooks.point("load")
                 let hashes = Dictionary(r.files.map { ($0.written, SHA256.file($0.url.path) ?? "") }, uniquingKeysWith: { a, _ in a })
                 try store.recordLoad(DatasetRecord(dataset: key, path: input.written, sha256: Self.datasetHash(r.files, hashes),
                                                    rows: r.rows, rejects: r.rejects.count,
@@ -289,7 +290,11 @@ final class RunSession {
         record.begin(i)
         let ctx = TaskContext(store: store, job: job, progress: progress, log: log, task: task)
         do {
-            let r = try store.step("task_\(task.name)") { try task.run(ctx) }
+            let r = try store.step("task_\(task.name)") { () throws -> TaskResult in
+                let r = try task.run(ctx)
+                TestHooks.point("task")
+                return r
+            }
             record.steps[i].reports = r.reportRows
             record.finish(i, rows: r.reportRows.values.reduce(0, +), message: r.message)
         } catch {
@@ -324,9 +329,9 @@ final class RunSession {
 /// Points where a test may stop the process dead (SIGKILL), to check what a
 /// killed run leaves: set ZONAL_TEST_KILL_AT to the point's name. Nothing
 /// happens otherwise.
-enum TestHooks {
-    static let killAt = ProcessInfo.processInfo.environment["ZONAL_TEST_KILL_AT"]
-    static func point(_ name: String) {
+public enum TestHooks {
+    public static let killAt = ProcessInfo.processInfo.environment["ZONAL_TEST_KILL_AT"]
+    public static func point(_ name: String) {
         if killAt == name { kill(getpid(), SIGKILL) }
     }
 }
@@ -344,7 +349,7 @@ public struct RejectLimitError: Error, CustomStringConvertible {
 struct StoreBusy: Error, CustomStringConvertible {
     var store: String, holder: String, waited: Double
     var description: String {
-        "the store \(store) is in use by \(holder); waited \(Int(waited)) s (use --wait SECONDS to wait longer)"
+        "the store \(store) is in use by \(holder); waited \(DecimalFormat.trimmed(waited)) s (use --wait SECONDS to wait longer)"
     }
 }
 

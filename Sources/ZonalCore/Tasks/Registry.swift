@@ -115,8 +115,12 @@ public struct InputKind: Sendable {
     /// Inputs that must be loaded first (events are joined to fences as they load).
     public var requires: [String]
     public var parts: Parts
-    public init(key: String, summary: String, loader: any DatasetLoader, requires: [String] = [], parts: Parts = .none) {
-        self.key = key; self.summary = summary; self.loader = loader; self.requires = requires; self.parts = parts
+    /// What the path (or each part's path) must be, checked when the job is read.
+    public enum PathKind: Sendable { case file, folder, fileOrFolder }
+    public var path: PathKind
+    public init(key: String, summary: String, loader: any DatasetLoader, requires: [String] = [], parts: Parts = .none,
+                path: PathKind = .file) {
+        self.key = key; self.summary = summary; self.loader = loader; self.requires = requires; self.parts = parts; self.path = path
     }
 }
 
