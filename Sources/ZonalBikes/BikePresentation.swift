@@ -72,6 +72,8 @@ enum BikePresentation {
         var names: [String: String] = [:]
         for r in noParking where names[r.cells[0].display] == nil { names[r.cells[0].display] = r.cells[3].display }
         let hotBars = hotSpots.map { (label: codeAndName($0.key, names[$0.key] ?? ""), value: Double($0.value), color: "#762a83") }
+        let map = SVGMap.render(features, legend: legend,
+                                ringKey: "ring: a no-parking hot spot (top 10), too small to see at this zoom", groundKey: "no fence")
         let tolerance = ctx.job.params[BikeParams.toleranceM]
         let toleranceNote = tolerance > 0 ? ", or within \(DecimalFormat.trimmed(tolerance)) m of a parking area (shortest distance on the CGCS2000 ellipsoid)" : ""
         let rateText = total.flatMap { dec($0.cells[3]) }.map { DecimalFormat.fixed($0, places: 4) } ?? "n/a"
@@ -84,7 +86,7 @@ enum BikePresentation {
         ], body: "<p class=\"note\">A lock counts in a zone or parking area when its point is inside or on the boundary (covers)"
             + toleranceNote
             + ". The spec's bar is 0.90 (seed 002 §7.2).</p>"
-            + "<h3>Map: management zones shaded by in-fence rate</h3>" + SVGMap.render(features, legend: legend, ringKey: "ring: a no-parking hot spot (top 10), too small to see at this zoom")
+            + "<h3>Map: management zones shaded by in-fence rate</h3>" + map
             + "<p class=\"note\">Zoom in (wheel, double-click or +) to see the parking areas and every fence's code; hover for names and rates.</p>"
             + "<h3>In-fence rate per company</h3>" + BarChart.render(perCompany, mark: (InfenceRateTask.bar, "0.90 bar"), maxValue: 1)
             + "<h3>No-parking hot spots (top 10 by locks)</h3>" + BarChart.render(hotBars))]

@@ -85,16 +85,18 @@ enum FencePresentation {
             return e.minX <= fe.maxX && fe.minX <= e.maxX && e.minY <= fe.maxY && fe.minY <= e.maxY
         }
         if !clipped.isEmpty {
-            legend += [.heading("Also on the map"), LegendEntry("district, with its name", "#ffffff", stroke: "#999"), LegendEntry("outside the districts loaded", "#f7f7f4", stroke: "#ccc")]
+            legend += [.heading("Also on the map"), LegendEntry("district, with its name", "#ffffff", stroke: "#999")]
         }
+        let map = SVGMap.render(mapFeatures, background: clipped, legend: legend,
+                                ringKey: "ring: a fence with findings, too small to see at this zoom, in its colour",
+                                groundKey: clipped.isEmpty ? "no fence" : "outside the districts loaded")
         return [
             HTMLSection(title: "Fence audit (电子围栏合规检查)", headline: [
                 ("MANAGEMENT zones 入栏管理区", "\(counts[.management] ?? 0)"),
                 ("PARKING areas 停放区", "\(counts[.parking] ?? 0)"),
                 ("NOPARKING zones 禁停区", "\(counts[.noParking] ?? 0)"),
                 ("errors", "\(errors)"), ("warnings", "\(warnings)"), ("fences with errors", "\(flagged)"),
-            ], body: "<h3>Map: fences coloured by worst finding</h3>" + SVGMap.render(mapFeatures, background: clipped, legend: legend,
-                                                                                              ringKey: "ring: a fence with findings, too small to see at this zoom, in its colour")
+            ], body: "<h3>Map: fences coloured by worst finding</h3>" + map
                 + "<p class=\"note\">Each fence is drawn as its polygon. Parking areas are a few metres long, so those with findings that are under 3 pixels at this scale are ringed in their colour: zoom in (wheel, double-click or +) to see their shapes and codes. Hover for code, name and the rules found.</p>"
                 + "<h3>Findings per rule</h3>" + BarChart.render(bars)),
         ]

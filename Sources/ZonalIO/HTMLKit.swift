@@ -58,12 +58,14 @@ public enum HTML {
             h += p ? "<tr class=\"problem\">" : "<tr>"
             if flagged { h += p ? "<td class=\"flag\"><span class=\"pill\">problem</span></td>" : "<td class=\"flag\"></td>" }
             h += rows[i].map { cell in
+                let text = cell.display
                 let cls: String
                 switch cell {
                 case .integer, .decimal: cls = " class=\"num\""
-                default: cls = ""
+                // Printed pages wrap long text (messages, names), and only that.
+                default: cls = text.count > 20 ? " class=\"long\"" : ""
                 }
-                return "<td\(cls)>\(escape(cell.display))</td>"
+                return "<td\(cls)>\(escape(text))</td>"
             }.joined() + "</tr>"
         }
         h += "</tbody></table></div>"
@@ -249,7 +251,8 @@ public enum SVGMap {
     /// label (in the order given) and no other marker; a label with no room is
     /// left out, its point's tooltip still names it. With points the view is
     /// centred and never narrower than 0.01°. `sizeLegend` adds a circle-size key.
-    /// The legend gets a key for the rings (`ringKey`) when there are any.
+    /// The legend gets a key for the rings (`ringKey`) when there are any,
+    /// and for the bare ground (`groundKey`) when some of it shows.
     ///
     /// The page script (`HTML.script`) adds zoom and pan (wheel, drag,
     /// buttons) by changing the viewBox; without it the map is the same
@@ -257,6 +260,7 @@ public enum SVGMap {
     public static func render(_ features: [MapFeature], background: [MapFeature] = [], points: [MapFeature] = [],
                               legend: [LegendEntry], sizeLegend: SizeLegend? = nil,
                               ringKey: String = "ring: an area too small to see at this zoom, in its colour",
+                              groundKey: String? = nil,
                               width: Double = 900, height: Double = 640) -> String {
         // The view fits the features; background (district boundaries) is drawn
         // only where it falls inside, so a few streets don't shrink to a dot.
@@ -377,8 +381,12 @@ public enum SVGMap {
         }
         if marks.contains(where: { $0.label != nil }) { svg += placeLabels(marks, width: width, height: height) }
         svg += "</svg>"
-        // The rings are the map's own; their key comes with them.
+        // The ground and the rings are the map's own; their keys come with
+        // them, the ground's only where the background leaves some showing.
         var keys = legend
+        if let groundKey, !covers(background, view) {
+            keys.append(LegendEntry(groundKey, "#f7f7f4", stroke: "#ccc"))
+        }
         if !hints.isEmpty {
             if keys.contains(where: { $0.swatch == .heading }) { keys.append(.heading("Small areas")) }
             keys.append(LegendEntry(ringKey, "#555", swatch: .ring))
@@ -394,6 +402,18 @@ public enum SVGMap {
         let fs = ChartText.px(fontSize), sw = ChartText.px(halo)
         return "<g class=\"zs\" font-size=\"\(fs)\" data-fs=\"\(fs)\" fill=\"\(fill)\" stroke=\"#fff\" stroke-width=\"\(sw)\" data-sw=\"\(sw)\" "
             + "stroke-linejoin=\"round\" paint-order=\"stroke\" text-anchor=\"middle\" dominant-baseline=\"central\" pointer-events=\"none\">"
+    }
+
+    /// Whether the background polygons (districts, which don't overlap)
+    /// cover the whole view; false when GEOS can't say.
+    static func covers(_ background: [MapFeature], _ view: Envelope) -> Bool {
+        let ctx = GEOSWorkspace.current.context
+        var area = 0.0
+        for f in background where !f.shape.polygons.isEmpty {
+            guard let part = try? ctx.geometry(f.shape).clipped(to: view), let a = try? part.planarArea() else { return false }
+            area += a
+        }
+        return area >= (view.maxX - view.minX) * (view.maxY - view.minY) * (1 - 1e-6)
     }
 
     /// A label's or a feature's box on the map, in px.

@@ -33,7 +33,7 @@ extension HTML {
     .zctl,.mapctl{display:none!important}
     .tablewrap{max-height:none!important;overflow:visible!important;border:none}
     th{position:static} thead{display:table-header-group} tr{break-inside:avoid}
-    table{font-size:8.5pt} th,td{white-space:normal;overflow-wrap:break-word;padding:2px 4px}
+    table{font-size:8pt} th,td{padding:2px 4px} td.long{white-space:normal;overflow-wrap:break-word;min-width:35mm}
     .pill{white-space:nowrap;font-size:7pt;line-height:12px;padding:0 5px}
     section.page{break-before:page} #warnings+section.page{break-before:auto} h2,h3{break-after:avoid}
     figure.zmap,svg.chart,.cards,.legend{break-inside:avoid}
@@ -52,8 +52,8 @@ extension HTML {
 
       // Tables: a filter box ("n of m rows") and headings that sort:
       // ascending, descending, then the report's order again. Numbers sort
-      // as numbers, "*" (a total) stays first and empty cells last; ties
-      // keep their order.
+      // as numbers (any text among them after), "*" (a total) stays first
+      // and empty cells last; ties keep their order.
       each(document.querySelectorAll("div.ztable"), function (box) {
         var table = box.querySelector("table.zt"), ctl = box.querySelector(".zctl");
         if (!table || !ctl || !table.tBodies.length) return;
@@ -83,7 +83,7 @@ extension HTML {
               var s = r.cells[c] ? r.cells[c].textContent : "";
               var rank = s === "" ? 2 : s === "*" ? 0 : 1;
               var v = s;
-              if (numeric && rank === 1) { v = parseFloat(s); if (isNaN(v)) { v = s; rank = 3; } }
+              if (numeric && rank === 1) { v = parseFloat(s); if (isNaN(v)) { v = s; rank = 1.5; } }
               return { r: r, i: i, rank: rank, v: v };
             });
             if (dir !== 0) {
@@ -125,7 +125,7 @@ extension HTML {
         var hints = svg.querySelectorAll("circle.hint");
         var hintR = hints.length ? parseFloat(hints[0].getAttribute("r")) : 0;
         function apply() {
-          frame = 0;
+          if (frame) { window.cancelAnimationFrame(frame); frame = 0; }
           var z = W / v.w;
           svg.setAttribute("viewBox", [v.x, v.y, v.w, v.h].map(function (n) { return n.toFixed(3); }).join(" "));
           each(groups, function (g) {
@@ -158,18 +158,20 @@ extension HTML {
           return { x: v.x + (e.clientX - r.left) / r.width * v.w, y: v.y + (e.clientY - r.top) / r.height * v.h };
         }
         svg.addEventListener("wheel", function (e) {
-          e.preventDefault();
           var p = at(e), d = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+          if (d > 0 && v.w >= W) return;  // nothing to zoom out of: let the page scroll on
+          e.preventDefault();
           zoomAt(p.x, p.y, Math.exp(-d * 0.002));
         }, { passive: false });
         svg.addEventListener("dblclick", function (e) {
           var p = at(e);
           zoomAt(p.x, p.y, e.shiftKey ? 0.5 : 2);
+          apply();
         });
         svg.addEventListener("pointerdown", function (e) {
           if (e.button !== 0) return;
           drag = { id: e.pointerId, cx: e.clientX, cy: e.clientY, x: v.x, y: v.y };
-          svg.setPointerCapture(e.pointerId);
+          try { svg.setPointerCapture(e.pointerId); } catch (err) { /* a pointer the browser no longer tracks */ }
           svg.classList.add("dragging");
         });
         svg.addEventListener("pointermove", function (e) {
@@ -188,8 +190,9 @@ extension HTML {
         each(ctl.querySelectorAll("button"), function (b) {
           b.addEventListener("click", function () {
             var a = b.getAttribute("data-act");
-            if (a === "reset") { v = { x: 0, y: 0, w: W, h: H }; later(); }
+            if (a === "reset") v = { x: 0, y: 0, w: W, h: H };
             else zoomAt(v.x + v.w / 2, v.y + v.h / 2, a === "in" ? 2 : 0.5);
+            apply();
           });
         });
         svg.classList.add("live");

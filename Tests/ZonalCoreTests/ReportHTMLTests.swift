@@ -32,8 +32,8 @@ final class ReportHTMLTests: XCTestCase {
                          rejects: [("a.csv", 2), ("b.shp", 0), ("c.csv", 5)]),
             sections: [HTMLSection(title: "Task one")], tables: [])
         XCTAssertTrue(html.contains("<p>2 warnings from this run (also in <code>summary.json</code>):</p>"), html)
-        XCTAssertTrue(html.contains("<tr><td>a.csv</td><td class=\"num\">3</td><td>period longer than 15 minutes</td></tr>"), html)
-        XCTAssertTrue(html.contains("<tr><td>b.shp</td><td></td><td>layer transformed to EPSG:4490</td></tr>"), html)
+        XCTAssertTrue(html.contains("<tr><td>a.csv</td><td class=\"num\">3</td><td class=\"long\">period longer than 15 minutes</td></tr>"), html)
+        XCTAssertTrue(html.contains("<tr><td>b.shp</td><td></td><td class=\"long\">layer transformed to EPSG:4490</td></tr>"), html)
         XCTAssertTrue(html.contains("<p>Rejected rows (not loaded): <code>a.csv</code> 2 · <code>c.csv</code> 5 — 7 in all, each with its line and reason in <a href=\"rejects.csv\">rejects.csv</a>.</p>"), html)
         XCTAssertFalse(html.contains("<code>b.shp</code> 0"), "files without rejects are not listed")
         let warnings = html.range(of: "<section id=\"warnings\">")!, task = html.range(of: "<h2>Task one</h2>")!
@@ -109,7 +109,7 @@ final class ReportHTMLTests: XCTestCase {
                       "<h2>\(Self.hostileEscaped)</h2>",                                 // section title
                       "<b>\(Self.hostileEscaped)</b><span>\(Self.hostileEscaped)</span>", // headline card
                       "<th>\(Self.hostileEscaped)</th>",                                 // table heading
-                      "<td>\(Self.hostileEscaped)</td>",                                 // table cell
+                      "<td class=\"long\">\(Self.hostileEscaped)</td>",                    // table cell (wraps in print)
                       "<code>\(Self.hostileEscaped)</code> 3",                           // rejects per file
                       ">\(Self.hostileEscaped)</text>",                                  // map labels
                       "<title>\(Self.hostileEscaped)</title>",                           // map tooltips
@@ -164,6 +164,19 @@ final class ReportHTMLTests: XCTestCase {
         let xs = stride(from: 0, to: path.count, by: 2).map { path[$0] }, ys = stride(from: 1, to: path.count, by: 2).map { path[$0] }
         XCTAssertFalse(xs.min()! <= text[0] && text[0] <= xs.max()! && ys.min()! <= text[1] && text[1] <= ys.max()!,
                        "the name (\(text)) is not on the fence (\(xs), \(ys))")
+    }
+
+    func testTheGroundIsKeyedOnlyWhereItShows() {
+        let fence = MapFeature(shape: .multiPolygon([Polygon(exterior: [Coordinate(116.20, 39.90), Coordinate(116.30, 39.90),
+                                                                         Coordinate(116.30, 40.00), Coordinate(116.20, 40.00)])]),
+                               fill: "#d9efd9", title: "zone")
+        let district = MapFeature(shape: .multiPolygon([Polygon(exterior: [Coordinate(115.0, 39.0), Coordinate(117.0, 39.0),
+                                                                            Coordinate(117.0, 41.0), Coordinate(115.0, 41.0)])]),
+                                  fill: "#fff", title: "all")
+        let key = "<i style=\"background:#f7f7f4;border:1px solid #ccc\"></i>outside the districts</span>"
+        XCTAssertFalse(SVGMap.render([fence], background: [district], legend: [], groundKey: "outside the districts").contains(key),
+                       "a district covering the whole view leaves no ground to explain")
+        XCTAssertTrue(SVGMap.render([fence], legend: [], groundKey: "outside the districts").contains(key))
     }
 
     func testFeatureLabelsAppearWhenZoomedIn() {
