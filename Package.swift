@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "ZonalGeoTests", dependencies: ["ZonalGeo"]),
         .testTarget(name: "ZonalStoreTests", dependencies: ["ZonalStore", "ZonalGeo"]),
         .testTarget(name: "ZonalIOTests", dependencies: ["ZonalIO", "ZonalGeo", "XLSXTestSupport"]),
-        .testTarget(name: "ZonalCoreTests", dependencies: ["ZonalCore"]),
+        .testTarget(name: "ZonalCoreTests", dependencies: ["ZonalCore", "ZonalIO", "ZonalGeo", "ZonalStore"]),
         .testTarget(name: "ZonalFencesTests", dependencies: ["ZonalFences", "ZonalCore"]),
         .testTarget(name: "ZonalBikesTests", dependencies: ["ZonalBikes", "ZonalFences", "ZonalCore", "ZonalGeo"]),
         .testTarget(name: "EndToEndTests", dependencies: ["XLSXTestSupport"], exclude: ["Golden"]),

@@ -173,6 +173,21 @@ public final class Geometry {
         return try p.firstCoordinate()
     }
 
+    /// The part inside an axis-aligned rectangle (GEOS's fast rectangle clip).
+    public func clipped(to e: Envelope) throws -> Geometry {
+        try context.owned(GEOSClipByRect_r(ctx, handle, e.minX, e.minY, e.maxX, e.maxY), "GEOSClipByRect_r")
+    }
+
+    /// The centre and radius of the largest circle inside the polygon
+    /// ("pole of inaccessibility"), found to within `tolerance`: where a
+    /// label sits farthest from every edge.
+    public func maximumInscribedCircle(tolerance: Double) throws -> (centre: Coordinate, radius: Double) {
+        let line = try context.owned(GEOSMaximumInscribedCircle_r(ctx, handle, tolerance), "GEOSMaximumInscribedCircle_r")
+        let c = try line.exteriorCoordinates()
+        guard let a = c.first, let b = c.last else { throw GEOSError(operation: "GEOSMaximumInscribedCircle_r", messages: ["empty result"]) }
+        return (a, ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot())
+    }
+
     public func minimumRotatedRectangle() throws -> Geometry {
         try context.owned(GEOSMinimumRotatedRectangle_r(ctx, handle), "GEOSMinimumRotatedRectangle_r")
     }

@@ -59,6 +59,18 @@ enum ChartText {
         return s == "-0.0" ? "0.0" : s
     }
 
+    /// Three decimals, never "-0.000": small map features.
+    static func px3(_ d: Double) -> String {
+        let s = String(format: "%.3f", d)
+        return s == "-0.000" ? "0.000" : s
+    }
+
+    /// Two decimals, never "-0.00": map coordinates, still exact to a pixel at the deepest zoom.
+    static func px2(_ d: Double) -> String {
+        let s = String(format: "%.2f", d)
+        return s == "-0.00" ? "0.00" : s
+    }
+
     /// A data value as the bar chart prints it: whole numbers plain, others with 4 decimals.
     static func value(_ v: Double) -> String {
         if v.isFinite, v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
@@ -82,6 +94,18 @@ enum ChartText {
             }
         }
         return em * fontSize
+    }
+
+    /// `s` cut with "…" so that it is at most `width` px wide (estimated).
+    static func truncated(_ s: String, fontSize: Double, width maxWidth: Double) -> String {
+        guard width(s, fontSize: fontSize) > maxWidth else { return s }
+        var out = ""
+        let room = maxWidth - width("…", fontSize: fontSize)
+        for ch in s {
+            if width(out + String(ch), fontSize: fontSize) > room { break }
+            out.append(ch)
+        }
+        return out + "…"
     }
 
     /// Every k-th label is shown so labels `labelWidth` wide, one per `slot`

@@ -125,7 +125,11 @@ final class GoldenRunTests: XCTestCase {
         // --- report.html: self-contained.
         let html = readText(out.appendingPathComponent("report.html"))
         XCTAssertTrue(html.contains("<svg"), "report.html must draw the fences as SVG")
-        XCTAssertFalse(html.lowercased().contains("<script"), "report.html must not contain scripts")
+        // One inline script (sorting, filtering, zoom); nothing loaded from elsewhere.
+        XCTAssertEqual(html.lowercased().components(separatedBy: "<script").count - 1, 1, "report.html has exactly one script, inline")
+        XCTAssertFalse(html.lowercased().contains("<script src") || html.contains(" src="), "report.html must not load scripts or images")
+        XCTAssertTrue(html.contains("No warnings; no rejected rows."), "the sample has no warnings and no rejects, and report.html says so at the top")
+        XCTAssertTrue(html.contains(">东城区</text>"), "the districts under the fence map are named")
         let urls = html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "")
         XCTAssertFalse(urls.contains("http://") || urls.contains("https://"), "report.html must not reference anything online")
 

@@ -4,8 +4,11 @@ import ZonalGeo
 @testable import ZonalIO
 
 /// The map and bar chart that fences and bikes draw today, pinned byte for byte.
-/// The expected strings were captured from HTMLKit.swift before the chart
-/// additions (commit ea6b7ea), so new parameters can't change old reports.
+/// The bar charts were captured from HTMLKit.swift before the chart additions
+/// (commit ea6b7ea), so new parameters can't change old reports. The map was
+/// re-pinned when it became zoomable (polygons drawn as their shapes, tiny
+/// ones ringed, background clipped to the view, zoom controls, the legend in
+/// the figure); the comments in `Golden.map` say what each part is.
 final class LegacyChartOutputTests: XCTestCase {
     static let square = Polygon(
         exterior: [Coordinate(116.30, 39.90), Coordinate(116.32, 39.90), Coordinate(116.32, 39.92), Coordinate(116.30, 39.92), Coordinate(116.30, 39.90)],
@@ -292,23 +295,36 @@ final class ChartTests: XCTestCase {
 }
 
 private enum Golden {
-    static let map = [
-        ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 900 640" class="map" role="img">"##,
-        ##"<rect width="100%" height="100%" fill="#f7f7f4"/>"##,
-        ##"<path d="M-1719.8 2885.8L3528.0 2885.8L3528.0 -1675.4L-1719.8 2885.8Z" fill="#ffffff" fill-rule="evenodd" stroke="#999" stroke-width="0.6">"##,
-        ##"<title>110108 海淀区</title></path>"##,
-        ##"<path d="M29.5 605.2L379.4 605.2L379.4 149.1L29.5 149.1L29.5 605.2ZM117.0 491.2L204.4 491.2L204.4 377.1L117.0 491.2Z" fill="#fdae61" fill-rule="evenodd" stroke="#333" stroke-width="0.6">"##,
-        ##"<title>PARKING &lt;a&amp;b&gt; &quot;q&quot;</title></path>"##,
-        ##"<rect x="465.4" y="33.4" width="3.0" height="3.0" fill="#d7191c"><title>tiny</title></rect>"##,
-        ##"<circle cx="204.4" cy="263.1" r="3" fill="#2b83ba"><title>point 1</title></circle></svg><div class="legend">"##,
-        ##"<span class="key"><i style="background:#d7191c"></i>error &lt;x&gt;</span><span class="key">"##,
-        ##"<i style="background:#1a9641"></i>clean</span></div>"##,
+    static let controls = [
+        ##"<figure class="zmap"><div class="mapctl" hidden><button type="button" data-act="in" title="Zoom in">+</button>"##,
+        ##"<button type="button" data-act="out" title="Zoom out">−</button><button type="button" data-act="reset" title="Whole map">Reset</button>"##,
+        ##"<span class="note">Wheel or double-click to zoom, drag to pan; labels appear as you zoom in.</span></div>"##,
     ].joined()
 
-    static let mapSmall = [
-        ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 200" class="map" role="img">"##,
+    static let map = controls + [
+        ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 900 640" class="map" role="img" data-maxz="256">"##,
+        ##"<rect width="100%" height="100%" fill="#f7f7f4"/>"##,
+        // The district triangle clipped to the view: only its corner shows.
+        ##"<path d="M902.00 642.00L902.00 607.03L861.77 642.00Z" fill="#ffffff" fill-rule="evenodd" stroke="#999" stroke-width="0.8">"##,
+        ##"<title>110108 海淀区</title></path>"##,
+        ##"<path d="M29.500 605.185L379.350 605.185L379.350 149.071L29.500 149.071L29.500 605.185ZM116.962 491.157L204.425 491.157L204.425 377.128L116.962 491.157Z" fill="#fdae61" fill-rule="evenodd" stroke="#333" stroke-width="0.6">"##,
+        ##"<title>PARKING &lt;a&amp;b&gt; &quot;q&quot;</title></path>"##,
+        // A tiny polygon: its own shape, outlined in its colour ...
+        ##"<path d="M466.813 35.043L466.988 35.043L466.988 34.815L466.813 35.043Z" fill="#d7191c" fill-rule="evenodd" stroke="#d7191c" stroke-width="1.6"><title>tiny</title></path>"##,
+        ##"<circle cx="204.4" cy="263.1" r="3" fill="#2b83ba"><title>point 1</title></circle>"##,
+        // ... and ringed until zooming (×13.2) makes it 3 px.
+        ##"<g fill="none" stroke-width="1.2"><circle class="hint" cx="466.90" cy="34.93" r="4.5" stroke="#d7191c" data-hz="13.2"><title>tiny</title></circle></g>"##,
+        ##"</svg><figcaption class="legend">"##,
+        ##"<span class="key"><i style="background:#d7191c"></i>error &lt;x&gt;</span><span class="key">"##,
+        ##"<i style="background:#1a9641"></i>clean</span>"##,
+        ##"<span class="key"><i class="ring" style="border-color:#555"></i>ring: an area too small to see at this zoom, in its colour</span>"##,
+        ##"</figcaption></figure>"##,
+    ].joined()
+
+    static let mapSmall = controls + [
+        ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 200" class="map" role="img" data-maxz="256">"##,
         ##"<rect width="100%" height="100%" fill="#f7f7f4"/><circle cx="12.0" cy="188.0" r="3" fill="red">"##,
-        ##"<title>only</title></circle></svg><div class="legend"></div>"##,
+        ##"<title>only</title></circle></svg><figcaption class="legend"></figcaption></figure>"##,
     ].joined()
 
     static let mapEmpty = [
