@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "zonal", targets: ["zonal"]),
+        // For fuzz/ (libFuzzer targets built outside the main build).
+        .library(name: "ZonalFuzzing", targets: ["ZonalFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +39,7 @@ let package = Package(
         ]),
         .target(name: "ZonalFences", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         .target(name: "ZonalBikes", dependencies: ["ZonalCore", "ZonalFences", "ZonalGeo", "ZonalStore", "ZonalIO"]),
+        .target(name: "ZonalFuzzing", dependencies: ["ZonalCore", "ZonalIO", "ZonalFences", "ZonalBikes"]),
         .executableTarget(name: "zonal", dependencies: [
             "ZonalCore", "ZonalFences", "ZonalBikes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,6 +55,7 @@ let package = Package(
         .testTarget(name: "ZonalCoreTests", dependencies: ["ZonalCore", "ZonalIO", "ZonalGeo", "ZonalStore"]),
         .testTarget(name: "ZonalFencesTests", dependencies: ["ZonalFences", "ZonalCore"]),
         .testTarget(name: "ZonalBikesTests", dependencies: ["ZonalBikes", "ZonalFences", "ZonalCore", "ZonalGeo"]),
+        .testTarget(name: "ZonalFuzzingTests", dependencies: ["ZonalFuzzing"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["XLSXTestSupport"], exclude: ["Golden"]),
     ]
 )
