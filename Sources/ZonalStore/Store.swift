@@ -39,6 +39,10 @@ public struct TableSchema: Sendable, Equatable {
     }
 }
 
+enum StoreText {
+    static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }
+}
+
 /// Zonal's SpatiaLite store. Everything spatial is SRID 4490 with a spatial
 /// index, so `spatialite`, QGIS and ogr2ogr open it as it is.
 ///
@@ -63,6 +67,8 @@ public final class Store {
     /// Whether this run is creating the store: a failed first run then
     /// removes the file instead of leaving an empty store behind.
     public let isNew: Bool
+    /// How long a statement waits for another connection, in seconds.
+    let waited: Double
 
     /// Zonal's mark in the SQLite header (`PRAGMA application_id`): "ZONL".
     public static let applicationID: Int32 = 0x5A4F_4E4C
@@ -76,7 +82,8 @@ public final class Store {
         if existing { try Self.checkHeader(path) }
         db = try Database(path: path)
         isNew = !existing
-        db.busyTimeout(max(1000, Int32(min(waitSeconds, 86_400) * 1000)))
+        waited = max(1, min(waitSeconds, 86_400))
+        db.busyTimeout(Int32(waited * 1000))
         if existing { try checkOwnership() }
         // WAL: a reader (QGIS, an analyst's SQL) never blocks a run's commit,
         // and a run never blocks them. Set outside any transaction; it persists in the file.
@@ -151,7 +158,10 @@ public final class Store {
 
     /// Begins the run's transaction; a new store gets its tables inside it.
     public func beginRun() throws {
-        try db.execute("BEGIN IMMEDIATE")
+        do { try db.execute("BEGIN IMMEDIATE") } catch let e as StoreError where e.message.contains("locked") || e.message.contains("busy") {
+            // In WAL mode readers never block this; only another writer does.
+            throw StoreError("another program is writing to the store \(path) (an open write transaction, e.g. an SQL session that began one); Zonal waited \(StoreText.seconds(waited)) and gave up. Close that session, or give the run more time with --wait SECONDS")
+        }
         try prepareSchema()
     }
     public func commitRun() throws { try db.execute("COMMIT") }

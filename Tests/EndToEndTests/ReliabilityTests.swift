@@ -152,6 +152,44 @@ final class ReliabilityTests: XCTestCase {
         }
     }
 
+    /// Runs an SQL session on the store that stays open (stdin held) until the returned process is ended.
+    func openSession(_ bin: URL, _ store: URL, _ sql: String) throws -> Process {
+        let p = Process()
+        p.executableURL = bin
+        p.arguments = [store.path]
+        let stdin = Pipe()
+        p.standardInput = stdin
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        stdin.fileHandleForWriting.write(Data((sql + "\n").utf8))
+        Thread.sleep(forTimeInterval: 1)
+        return p
+    }
+
+    // 5b. A reader holding a read transaction on the store does not stall a
+    // run (WAL); a session holding a write transaction makes the run wait
+    // --wait seconds and fail saying why.
+    func testOpenSessionsOnTheStore() throws {
+        guard let sqlite = which("sqlite3") else { throw XCTSkip("sqlite3 not on PATH") }
+        let ws = try workspace("reader")
+        XCTAssertEqual(try runZonal(["run", "job.yaml", "--quiet"], cwd: ws).status, 0)
+        let store = ws.appendingPathComponent("out/zonal.sqlite")
+        let reader = try openSession(sqlite, store, "BEGIN; SELECT count(*) FROM parking_capacity;")
+        let started = Date()
+        let r = try runZonal(["run", "job.yaml", "--quiet"], cwd: ws)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60, "the run is not held up by the open read transaction")
+        reader.terminate(); reader.waitUntilExit()
+
+        let writer = try openSession(sqlite, store, "BEGIN IMMEDIATE;")
+        defer { writer.terminate(); writer.waitUntilExit() }
+        let w = try runZonal(["run", "job.yaml", "--wait", "2"], cwd: ws)
+        XCTAssertEqual(w.status, 1, w.output)
+        XCTAssertTrue(w.stderr.contains("another program is writing to the store"), w.stderr)
+        XCTAssertTrue(w.stderr.contains("Zonal waited 5 s and gave up"), "at least 5 s, or --wait when longer:\n\(w.stderr)")
+    }
+
     // 5. Inputs that are not regular files are refused up front.
     func testFIFOAndDevicesAreRefused() throws {
         let ws = try workspace("fifo")
