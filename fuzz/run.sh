@@ -13,11 +13,13 @@ SECONDS_EACH=${1:-600}; shift || true
 TARGETS=${*:-"csv xlsx geojson jsonl readerlog shapefile job"}
 WORK=${FUZZ_WORK:-/tmp/zonal-fuzz}
 bash "$ROOT/scripts/setup.sh"
-swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library $(for t in $TARGETS; do printf -- "--product Fuzz%s " "$t"; done) >/dev/null
+# (one --product per build: SwiftPM honours only the last one given)
+for t in $TARGETS; do swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product "Fuzz$t" >/dev/null; done
 BIN=$(swift build -c release --show-bin-path)
 
 seed() { # target corpus-dir
-  local t=$1 c=$2 d="$ROOT/Datasets/beijing"
+  local t=$1 c=$2
+  local d="$ROOT/Datasets/beijing"
   mkdir -p "$c"
   case $t in
     csv) cp "$d"/bt_*.csv "$d"/bike_counts.csv "$c"/; head -200 <(gzip -dc "$d/parking_events.csv.gz") > "$c/events.csv" ;;
@@ -38,7 +40,8 @@ PY
 }
 
 run_one() {
-  local t=$1 c="$WORK/corpus-$t" a="$WORK/artifacts-$t/"
+  local t=$1
+  local c="$WORK/corpus-$t" a="$WORK/artifacts-$t/"
   mkdir -p "$a"; [ -d "$c" ] || seed "$t" "$c"
   "$BIN/Fuzz$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
     -artifact_prefix="$a" -print_final_stats=1 "$c" > "$WORK/log-$t.txt" 2>&1 || true

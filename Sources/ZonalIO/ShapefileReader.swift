@@ -75,6 +75,11 @@ public final class ShapefileReader {
         }
         self.shp = shp
         self.dbf = dbf
+        // A class whose init throws before every property is set gets no
+        // deinit: close the two handles here on every failure below (the
+        // fuzzer found the leak).
+        var opened = true
+        defer { if opened { SHPClose(shp); DBFClose(dbf) } }
 
         var n: Int32 = 0, type: Int32 = 0
         var minB = [Double](repeating: 0, count: 4), maxB = [Double](repeating: 0, count: 4)
@@ -106,6 +111,7 @@ public final class ShapefileReader {
             prjText = nil
         }
         (encoding, encodingDecidedBy) = try Self.triageEncoding(dbfPath: dbfFile, cpgPath: sibling("cpg"), displayName: name)
+        opened = false   // fully built: deinit closes them from now on
     }
 
     deinit {
