@@ -172,6 +172,19 @@ public struct ParamNode {
         return s
     }
 
+    /// One name or a list of names (`finish_reader: track` or `[track, track-b]`), at least one.
+    public func strings() throws -> [String] {
+        if node.sequence != nil {
+            let items = try list().map { try $0.string() }
+            guard !items.isEmpty else { throw fail("must name at least one") }
+            return items
+        }
+        return [try string()]
+    }
+
+    /// The key path of a field of this mapping, for errors about how fields relate.
+    public func field(_ key: String) -> ParamNode { ParamNode(node: node.mapping?[key] ?? node, path: "\(path).\(key)", context: context) }
+
     public func oneOf(_ allowed: [String]) throws -> String {
         let s = try string()
         guard allowed.contains(s) else { throw fail("'\(s)' must be one of \(allowed.joined(separator: ", "))") }
