@@ -180,6 +180,13 @@ final class ReportSortTests: XCTestCase {
         XCTAssertEqual(sorted, ["*,5", "a,9", "a,10", "b,10", ",1"])
     }
 
+    /// Codes written as digits (bibs) sort as numbers; codes with letters as text.
+    func testDigitTextSortsNumerically() {
+        let rows = ["10", "9", "009", "100", "A2", "A10", "1"].map { ReportRow([.text($0)]) }
+        let spec = ReportSpec("t", columns: [ReportColumn("bib", .text)])
+        XCTAssertEqual(ReportTable.sorted(rows, by: spec).map { $0.cells[0].display }, ["1", "009", "9", "10", "100", "A10", "A2"])
+    }
+
     /// A report may sort by a later column first (a worklist by time), then the rest left to right.
     func testSortByNamedColumnsFirst() {
         let rows = [["x", "3"], ["y", "1"], ["a", "3"], ["b", "2"]].map { ReportRow([.text($0[0]), .integer(Int64($0[1])!)]) }

@@ -35,6 +35,8 @@ public enum ReportTable {
         }
     }
 
+    static func isDigits(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+
     /// -1, 0, 1 in the contract's order.
     public static func compare(_ a: Cell, _ b: Cell) -> Int {
         let ra = rank(a), rb = rank(b)
@@ -44,6 +46,12 @@ public enum ReportTable {
         case (.decimal(let x, _), .decimal(let y, _)): return x == y ? 0 : (x < y ? -1 : 1)
         case (.integer(let x), .decimal(let y, _)): return Double(x) == y ? 0 : (Double(x) < y ? -1 : 1)
         case (.decimal(let x, _), .integer(let y)): return x == Double(y) ? 0 : (x < Double(y) ? -1 : 1)
+        case (.text(let x), .text(let y)) where isDigits(x) && isDigits(y):
+            // Numbers written as text (bibs, card numbers) sort as numbers: 9 before 10.
+            let cx = x.drop { $0 == "0" }, cy = y.drop { $0 == "0" }
+            if cx.count != cy.count { return cx.count < cy.count ? -1 : 1 }
+            if cx != cy { return cx < cy ? -1 : 1 }
+            return x == y ? 0 : (x < y ? -1 : 1)
         default:
             let x = a.display, y = b.display
             return x == y ? 0 : (x < y ? -1 : 1)
