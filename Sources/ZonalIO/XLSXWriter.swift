@@ -146,6 +146,15 @@ public final class XLSXWorkbookWriter {
             try check(worksheet_set_column(sheet, lxw_col_t(c), lxw_col_t(c), Double(chars), nil), sheet: sheetName)
         }
         worksheet_freeze_panes(sheet, 1, 0)
+        // Ready to print (a race's 成绩单, a report sent upward): A4
+        // landscape, as wide as one page, the header row on every page, the
+        // sheet's name and page numbers in the margins.
+        worksheet_set_landscape(sheet)
+        worksheet_set_paper(sheet, 9)
+        worksheet_fit_to_pages(sheet, 1, 0)
+        try check(worksheet_repeat_rows(sheet, 0, 0), sheet: sheetName)
+        try check(worksheet_set_header(sheet, "&L&A"), sheet: sheetName)
+        try check(worksheet_set_footer(sheet, "&R&P / &N"), sheet: sheetName)
         if width > 0 {
             try check(worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(width - 1)), sheet: sheetName)
         }

@@ -302,4 +302,22 @@ final class XLSXWriterTests: TemporaryDirectoryTestCase {
             XCTAssertTrue(e?.reason.hasPrefix("could not be written (") == true, "\(error)")
         }
     }
+
+    /// Every report sheet prints as a signed result list would: A4 landscape,
+    /// one page wide, the header row repeated, sheet name and page numbers.
+    func testSheetsAreReadyToPrint() throws {
+        let path = dir.appendingPathComponent("print.xlsx").path
+        let wb = try XLSXWorkbookWriter(path: path)
+        try wb.addSheet(name: "race_results", header: ["event", "rank"], rows: [[.text("10000m"), .integer(1)]])
+        try wb.close()
+        let book = try XLSXInspector(path: path)
+        let xml = try book.part(try book.path(ofSheet: "race_results"))
+        XCTAssertTrue(xml.contains("orientation=\"landscape\""), xml)
+        XCTAssertTrue(xml.contains("paperSize=\"9\""), xml)
+        XCTAssertTrue(xml.contains("fitToHeight=\"0\""), xml)
+        XCTAssertTrue(xml.contains("<oddHeader>&amp;L&amp;A</oddHeader>"), xml)
+        XCTAssertTrue(xml.contains("<oddFooter>&amp;R&amp;P / &amp;N</oddFooter>"), xml)
+        let workbook = try book.part("xl/workbook.xml")
+        XCTAssertTrue(workbook.contains("_xlnm.Print_Titles"), "the header row repeats on every page")
+    }
 }
