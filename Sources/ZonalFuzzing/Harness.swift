@@ -1,7 +1,6 @@
 import Foundation
-import ZonalBikes
 import ZonalCore
-import ZonalFences
+import ZonalDomains
 import ZonalIO
 
 /// One entry per reader for coverage-guided fuzzing (fuzz/, libFuzzer) and
@@ -71,7 +70,7 @@ public enum Harness {
         for i in 0..<min(r.count, 10_000) { _ = try? r.feature(i) }
     }
 
-    static let registry = try! Registry(modules: [FencesModule.module, BikesModule.module])
+    static let registry = try! Registry(modules: Domains.modules)
 
     public static func job(_ data: Data) {
         _ = try? JobParser.parse(file: URL(fileURLWithPath: file("job.yaml", data)), registry: registry)

@@ -202,4 +202,14 @@ public final class Statement {
     }
 
     public func row() -> [SQLValue] { (0..<columnCount).map(column) }
+
+    func int(_ i: Int) -> Int64 { sqlite3_column_int64(handle, Int32(i)) }
+
+    /// Which of `texts` (UTF-8 bytes) column `i` holds, compared in place: no String per row.
+    func which(_ i: Int, of texts: [[UInt8]]) -> Int? {
+        guard let p = sqlite3_column_text(handle, Int32(i)) else { return nil }
+        let n = Int(sqlite3_column_bytes(handle, Int32(i)))
+        let bytes = UnsafeBufferPointer(start: p, count: n)
+        return texts.firstIndex { $0.count == n && $0.elementsEqual(bytes) }
+    }
 }

@@ -292,6 +292,24 @@ public final class Store {
     /// Every row of a query. Portable SQL only: no SpatiaLite functions.
     public func query(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] { try db.rows(sql, args) }
 
+    /// A row of a scan, read in place: for queries over millions of rows,
+    /// where an array of values per row would cost more than the query.
+    public struct Cursor {
+        let statement: Statement
+        public func int(_ i: Int) -> Int64 { statement.int(i) }
+        public func value(_ i: Int) -> SQLValue { statement.column(i) }
+        /// The position among `texts` (UTF-8) of column `i`'s text, or nil.
+        public func which(_ i: Int, of texts: [[UInt8]]) -> Int? { statement.which(i, of: texts) }
+    }
+
+    /// Streams a query's rows through a cursor. Portable SQL only.
+    public func scan(_ sql: String, _ args: [SQLValue] = [], _ body: (Cursor) throws -> Void) throws {
+        let st = try db.prepare(sql)
+        try st.bind(args)
+        let cursor = Cursor(statement: st)
+        while try st.step() { try body(cursor) }
+    }
+
     /// Streams a query's rows without holding them all.
     public func forEachRow(_ sql: String, _ args: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
         let st = try db.prepare(sql)

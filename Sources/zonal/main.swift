@@ -1,13 +1,11 @@
 import ArgumentParser
 import Foundation
 import ZonalCore
-import ZonalFences
-import ZonalBikes
+import ZonalDomains
 
-/// Every domain registers here, once; `zonal tasks`, the job parser and the
-/// runner all read this one list.
+/// The registry of every domain (Sources/ZonalDomains/Domains.swift).
 let registry: Registry = {
-    do { return try Registry(modules: [FencesModule.module, BikesModule.module]) } catch {
+    do { return try Registry(modules: Domains.modules) } catch {
         FileHandle.standardError.write(Data("zonal: \(error)\n".utf8))
         exit(70)
     }

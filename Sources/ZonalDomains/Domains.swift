@@ -1,0 +1,10 @@
+import ZonalBikes
+import ZonalCore
+import ZonalFences
+import ZonalRaces
+
+/// Every domain registers here, once: `zonal tasks`, the job parser, the
+/// runner and the fuzzers all read this one list.
+public enum Domains {
+    public static let modules: [DomainModule] = [FencesModule.module, BikesModule.module, RacesModule.module]
+}
