@@ -97,7 +97,26 @@ public enum DecimalFormat {
     /// A duration in minutes with 2 places (CONTRACT §4 `_min` columns),
     /// rounded half away from zero on the exact number of milliseconds.
     public static func minutes(milliseconds ms: Int64) -> Cell {
-        let hundredths = (2 * ms.magnitude + 600) / 1200
-        return .decimal(Double(ms < 0 ? -Int64(hundredths) : Int64(hundredths)) / 100, places: 2)
+        minutes(totalMilliseconds: ms, count: 1)
+    }
+
+    /// The mean of `count` durations totalling `total` ms, in minutes with 2
+    /// places, rounded half away from zero on the exact fraction (never on a
+    /// rounded mean): (1 min + 2 min 1 ms) / 2 = 1.50 min. Empty for no durations.
+    public static func minutes(totalMilliseconds total: Int64, count: Int) -> Cell {
+        hundredths(total, unitMs: 60_000, count: count)
+    }
+
+    /// A duration in hours with 2 places, rounded like `minutes` (an alarm's age).
+    public static func hours(milliseconds ms: Int64) -> Cell {
+        hundredths(ms, unitMs: 3_600_000, count: 1)
+    }
+
+    /// round(total / (unit · count), 2 places), half away from zero, in integers.
+    private static func hundredths(_ total: Int64, unitMs: Int64, count: Int) -> Cell {
+        guard count > 0 else { return .empty }
+        let d = UInt64(unitMs / 100) * UInt64(count)   // ms per hundredth of a unit, times count
+        let h = (2 * total.magnitude + d) / (2 * d)
+        return .decimal(Double(total < 0 ? -Int64(h) : Int64(h)) / 100, places: 2)
     }
 }

@@ -215,6 +215,20 @@ final class NumberFormatTests: XCTestCase {
         XCTAssertEqual(DecimalFormat.raceTime(milliseconds: -1500), "-0:00:01.500")
     }
 
+    /// Means of durations round on the exact fraction, not on a rounded mean.
+    func testMeanMinutesAndHours() {
+        // (60 000 + 120 001) / 2 = 90 000.5 ms = 1.5000083 min → 1.50
+        XCTAssertEqual(DecimalFormat.minutes(totalMilliseconds: 180_001, count: 2).display, "1.50")
+        // 3 durations totalling 0.015 min × 3 = 2 700 ms: mean 0.015 min exactly → 0.02 (half away)
+        XCTAssertEqual(DecimalFormat.minutes(totalMilliseconds: 2_700, count: 3).display, "0.02")
+        XCTAssertEqual(DecimalFormat.minutes(totalMilliseconds: 2_699, count: 3).display, "0.01")
+        XCTAssertEqual(DecimalFormat.minutes(totalMilliseconds: 5, count: 0), .empty)
+        XCTAssertEqual(DecimalFormat.hours(milliseconds: 18_000).display, "0.01")        // 0.005 h → 0.01
+        XCTAssertEqual(DecimalFormat.hours(milliseconds: 17_999).display, "0.00")
+        XCTAssertEqual(DecimalFormat.hours(milliseconds: 86_400_000).display, "24.00")
+        XCTAssertEqual(DecimalFormat.hours(milliseconds: -5_418_000).display, "-1.51")  // -1.505 h
+    }
+
     /// `_min` columns: minutes with 2 places, half away from zero.
     func testMinutes() {
         XCTAssertEqual(DecimalFormat.minutes(milliseconds: 90_000).display, "1.50")
