@@ -40,8 +40,9 @@ let package = Package(
         .target(name: "ZonalFences", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         .target(name: "ZonalBikes", dependencies: ["ZonalCore", "ZonalFences", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         .target(name: "ZonalRaces", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
+        .target(name: "ZonalMines", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         // The one list of domains (Domains.modules): add a domain's target here and its module there.
-        .target(name: "ZonalDomains", dependencies: ["ZonalCore", "ZonalFences", "ZonalBikes", "ZonalRaces"]),
+        .target(name: "ZonalDomains", dependencies: ["ZonalCore", "ZonalFences", "ZonalBikes", "ZonalRaces", "ZonalMines"]),
         .target(name: "ZonalFuzzing", dependencies: ["ZonalCore", "ZonalIO", "ZonalDomains"]),
         .executableTarget(name: "zonal", dependencies: [
             "ZonalCore", "ZonalDomains",
@@ -59,6 +60,7 @@ let package = Package(
         .testTarget(name: "ZonalFencesTests", dependencies: ["ZonalFences", "ZonalCore"]),
         .testTarget(name: "ZonalBikesTests", dependencies: ["ZonalBikes", "ZonalFences", "ZonalCore", "ZonalGeo"]),
         .testTarget(name: "ZonalRacesTests", dependencies: ["ZonalRaces", "ZonalCore"]),
+        .testTarget(name: "ZonalMinesTests", dependencies: ["ZonalMines", "ZonalCore"]),
         .testTarget(name: "ZonalFuzzingTests", dependencies: ["ZonalFuzzing"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["XLSXTestSupport"], exclude: ["Golden"]),
     ]
