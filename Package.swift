@@ -26,11 +26,12 @@ let package = Package(
                        providers: [.apt(["libspatialite-dev", "libsqlite3-dev"])]),
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "ZonalGeo", dependencies: ["CGEOS", "CPROJ"]),
         .target(name: "ZonalStore", dependencies: ["CSpatiaLite", "ZonalGeo"]),
         .target(name: "ZonalIO", dependencies: [
-            "CShapelib", "CXLSXWriter", "CGzip", "ZonalGeo",
+            "CShapelib", "CXLSXWriter", "CGzip", "CCrypto", "ZonalGeo",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "ZonalCore", dependencies: [
