@@ -92,7 +92,7 @@ struct MineReportsLoader: DatasetLoader {
         let file = SQLValue.text(input.written)
         var rejects: [Reject] = [], alarms: [RaisedAlarm] = []
         var seenLines = Set<LineFingerprint>()
-        var reportLines: [ReportKey: Int] = [:]
+        var reportLines: [ReportKey: (line: Int, value: String?)] = [:]
         var cameraIndex: [CameraKey: Int] = [:], cameraKeys: [CameraKey] = [], heartbeats: [[Int64]] = []
         var unused: [String: (line: Int, count: Int)] = [:]
         var lines = 0, duplicates = 0, kept = 0
@@ -132,11 +132,13 @@ struct MineReportsLoader: DatasetLoader {
                     guard seenLines.insert(o.fingerprint).inserted else { duplicates += 1; continue }
                     let key = ReportKey(mine: r.mineId, camera: r.cameraId, type: r.type, time: r.time)
                     if let first = reportLines[key] {
+                        // The same report written differently (spacing, key order) is a repeat; another value is a conflict.
+                        if first.value == r.countText { duplicates += 1; continue }
                         rejects.append(Reject(file: input.written, line: o.line, field: r.type.valueKey ?? "aiTypeCode",
-                                              reason: "line \(first) already reports type \(r.type.rawValue) of camera \(r.cameraId) at \(clock.format(r.time)) with another value; one report per camera, type and second (its alarm id would be taken twice)"))
+                                              reason: "line \(first.line) already reports type \(r.type.rawValue) of camera \(r.cameraId) at \(clock.format(r.time)) with another value; one report per camera, type and second (its alarm id would be taken twice)"))
                         continue
                     }
-                    reportLines[key] = o.line
+                    reportLines[key] = (o.line, r.countText)
                     try reports.insert([file, .integer(Int64(o.line)), .text("ai"), .text(r.mineId), .text(r.cameraId), .text(r.type.rawValue),
                                         r.countText.map(SQLValue.text) ?? .null, .null, .text(clock.format(r.time)), .integer(r.time)])
                     kept += 1
@@ -179,7 +181,7 @@ struct MineReportsLoader: DatasetLoader {
             warnings.append(Warning(file: input.written, reason: "\(duplicates) lines repeat an earlier body (sent twice); each counts once"))
         }
         for (key, u) in unused.sorted(by: { $0.value.line < $1.value.line }) {
-            warnings.append(Warning(file: input.written, line: u.line, reason: "key '\(Quote.prefix(key))' is not part of its body in seed 004 §5.3 and is ignored (\(u.count) lines, the first here)"))
+            warnings.append(Warning(file: input.written, line: u.line, reason: "key '\(Quote.prefix(key))' is not part of its body in seed 004 §5.3 and is ignored (\(u.count) \(u.count == 1 ? "line" : "lines"), the first here)"))
         }
         return LoadResult(rows: kept, replacedRows: replaced,
                           files: [LoadedFile(written: input.written, url: input.url, dataRows: lines, rejects: rejects.count, encoding: "UTF-8")],

@@ -69,12 +69,12 @@ enum MinePresentation {
         let bars = DisposalType.allCases.compactMap { t in byType[t.rawValue].map { (label: t.rawValue, value: Double($0), color: t == .suspectedIllegalProduction ? overdueColor : "#4393c3") } }
         body += "<h3>How alarms were disposed (处置类型)</h3>" + BarChart.render(bars)
 
-        let asOf = ctx.job.params[MineParams.asOf].map { ctx.job.times.format($0) }
+        let asOf = try (ctx.job.params[MineParams.asOf] ?? MineRepository(store: ctx.store).latestTime()).map { ctx.job.times.format($0) }
         return [HTMLSection(title: "Mine electronic seals (煤矿电子封条): alarms and handling", headline: [
             ("mines", "\(status.count)"), ("online now", "\(online) of \(status.count)"), ("alarms", "\(alarms.count)"),
             ("disposed", "\(disposed) (\(alarms.isEmpty ? "–" : DecimalFormat.ratio(Int64(disposed), Int64(alarms.count)).display))"),
             ("open (待处置)", "\(open)"), ("overdue open (待督办)", "\(overdueOpen.count)"),
-            ("as of", asOf ?? "latest time in the data"),
+            ("as of", asOf ?? "–"),
         ], body: body)]
     }
 
