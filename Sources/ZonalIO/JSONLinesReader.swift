@@ -76,15 +76,112 @@ public final class JSONLinesReader {
         self.init(lines: try LineReader(path: path, displayName: displayName, lineLimit: lineLimit))
     }
 
+    /// Reads one part of a plain file (see `LineReader.parts`), so several
+    /// readers can share a file across cores; line numbers count from 1 at
+    /// the part's start (add the lines of the parts before it).
+    public convenience init(path: String, displayName: String? = nil, range: Range<Int64>) throws {
+        self.init(lines: try LineReader(path: path, displayName: displayName, range: range))
+    }
+
     init(lines: LineReader) {
         self.lines = lines
     }
+
+    /// Line ends read so far (after a whole part: its number of lines).
+    public var lineEndsRead: Int { lines.lineEndsRead }
 
     /// The next line's object, or why it is not one; nil at end of file.
     public func next() throws -> Result<JSONLinesObject, InputError>? {
         let file = lines.file
         return try lines.next(parsing: { bytes, line in parser.parse(bytes, line: line, file: file) })
     }
+
+    /// The id `RawFlatObject` gives `key` in this reader.
+    public func keyID(_ key: String) -> Int { parser.keyID(key) }
+
+    /// What `nextRaw` did with a line.
+    public enum RawLine {
+        /// `visit` read the line in place (and kept what it needed).
+        case visited
+        /// The line was not a plain flat object, or `visit` declined it: the
+        /// whole parse, with its exact error when the line is malformed.
+        case parsed(Result<JSONLinesObject, InputError>)
+    }
+
+    /// The next line, lent to `visit` in place when it is a flat object of
+    /// plain values (ASCII strings without escapes, whole numbers, literals)
+    /// whose keys this reader has seen; otherwise (or when `visit` returns
+    /// false) parsed as `next()` does. For loaders of millions of lines: the
+    /// common line costs no allocation; every other line gets the same
+    /// objects and messages as `next()`. Nil at end of file. (Not generic on
+    /// purpose: across modules a generic result costs a metadata lookup per line.)
+    public func nextRaw(_ visit: (RawFlatObject) -> Bool) throws -> RawLine? {
+        let file = lines.file
+        while true {
+            var out: RawLine? = nil
+            switch try lines.next({ bytes, line in
+                if let raw = parser.scan(bytes, line: line), visit(raw) { out = .visited; return }
+                if let r = parser.parse(bytes, line: line, file: file) { out = .parsed(r) }
+            }) {
+            case .line: if let out { return out }
+            case .tooLong(let problem): return .parsed(.failure(problem))
+            case .endOfFile: return nil
+            }
+        }
+    }
+}
+
+/// A value of a `RawFlatObject`, as the bytes of the line.
+public struct RawJSONValue {
+    public enum Kind: Sendable, Equatable { case string, number, bool, null }
+    public let kind: Kind
+    /// A string's content without its quotes (never with escapes), a whole
+    /// number as written, or the literal.
+    public let bytes: UnsafeBufferPointer<UInt8>
+
+    /// The value when it is the one-digit number or string `0`…`9`.
+    public var digit: Int? {
+        guard (kind == .number || kind == .string), bytes.count == 1, bytes[0] &- 48 < 10 else { return nil }
+        return Int(bytes[0] &- 48)
+    }
+}
+
+/// A flat object read in place: valid only inside `JSONLinesReader.nextRaw`'s visit.
+public struct RawFlatObject {
+    /// 1-based physical line number.
+    public let line: Int
+    /// The line's bytes.
+    public let bytes: UnsafeBufferPointer<UInt8>
+    let fields: UnsafeBufferPointer<RawField>
+
+    public var count: Int { fields.count }
+    /// The id (`JSONLinesReader.keyID`) of the i-th key.
+    public func key(at i: Int) -> Int { Int(fields[i].key) }
+    public func value(at i: Int) -> RawJSONValue {
+        let f = fields[i]
+        let kind: RawJSONValue.Kind = f.kind == 0 ? .string : f.kind == 1 ? .number : f.kind == 2 ? .bool : .null
+        return RawJSONValue(kind: kind, bytes: UnsafeBufferPointer(rebasing: bytes[Int(f.start)..<Int(f.end)]))
+    }
+    public var fingerprint: LineFingerprint { LineFingerprint(bytes) }
+}
+
+/// The fields `scan` fills, at a fixed address for `RawFlatObject` to point at.
+final class RawFieldStorage {
+    let fields: UnsafeMutablePointer<RawField>
+    init(capacity: Int) {
+        fields = .allocate(capacity: capacity)
+        fields.initialize(repeating: RawField(key: 0, kind: 0, start: 0, end: 0), count: capacity)
+    }
+    deinit { fields.deallocate() }
+}
+
+/// One field of a line scanned in place: key id, kind (0 string, 1 number,
+/// 2 bool, 3 null) and the value's byte range.
+struct RawField {
+    var key: Int32
+    var kind: UInt8
+    var start: Int32
+    var end: Int32
 }
 
 /// Why a line is not a flat object.
@@ -112,8 +209,117 @@ struct FlatObjectParser {
     /// Decoded bytes of a string with escapes or non-ASCII text.
     private var scratch: [UInt8] = []
 
+    /// Fields of the line `scan` read in place (at most `rawCapacity`), and the
+    /// intern index of the key at each position of the previous scanned line.
+    private let rawStorage = RawFieldStorage(capacity: FlatObjectParser.rawCapacity)
+    private var raw: UnsafeMutablePointer<RawField> { rawStorage.fields }
+    private var scanPrevious = [Int](repeating: -1, count: FlatObjectParser.rawCapacity)
+    static let rawCapacity = 16
+
     init() {
         scratch.reserveCapacity(256)
+    }
+
+    /// The intern index of `key`, interning it if there is room (-1 if not).
+    mutating func keyID(_ key: String) -> Int {
+        var k = key
+        return k.withUTF8 { bytes in
+            if let i = internedBytes.firstIndex(where: { $0.elementsEqual(bytes) }) { return i }
+            return intern(bytes, position: Int.max).1
+        }
+    }
+
+    /// Reads a line in place when it is a flat object of plain values: keys
+    /// already interned and unique, ASCII strings without escapes, whole
+    /// numbers without leading zeros, literals; at most `rawCapacity` fields.
+    /// Nil for anything else, which `parse` then reads (and explains).
+    mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> RawFlatObject? {
+        guard let p = bytes.baseAddress else { return nil }
+        let n = bytes.count
+        var i = 0
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- 48 < 10 }
+        @inline(__always) func skip() { while i < n && (p[i] == 0x20 || p[i] == 0x09) { i += 1 } }
+        /// The end of the plain string whose content starts at `s`, or nil.
+        @inline(__always) func plainEnd(_ s: Int) -> Int? {
+            var j = s
+            while j < n {
+                let b = p[j]
+                if b == 0x22 { return j }
+                if b == 0x5C || b < 0x20 || b >= 0x80 { return nil }
+                j += 1
+            }
+            return nil
+        }
+        skip()
+        guard i < n, p[i] == Self.openBrace else { return nil }
+        i += 1
+        skip()
+        var count = 0
+        if i < n && p[i] == Self.closeBrace {
+            i += 1
+        } else {
+            while true {
+                guard count < Self.rawCapacity, i < n, p[i] == Self.quote, let ke = plainEnd(i + 1) else { return nil }
+                let id = scannedKey(p + i + 1, ke - i - 1, position: count)
+                guard id >= 0 else { return nil }
+                for k in 0..<count where raw[k].key == Int32(id) { return nil }
+                i = ke + 1
+                skip()
+                guard i < n, p[i] == Self.colon else { return nil }
+                i += 1
+                skip()
+                guard i < n else { return nil }
+                let b = p[i]
+                var field = RawField(key: Int32(id), kind: 0, start: 0, end: 0)
+                if b == Self.quote {
+                    guard let e = plainEnd(i + 1) else { return nil }
+                    field.start = Int32(i + 1); field.end = Int32(e)
+                    i = e + 1
+                } else if b == UInt8(ascii: "-") || isDigit(b) {
+                    var j = b == UInt8(ascii: "-") ? i + 1 : i
+                    guard j < n, isDigit(p[j]) else { return nil }
+                    if p[j] == UInt8(ascii: "0") { j += 1; if j < n && isDigit(p[j]) { return nil } } else { while j < n && isDigit(p[j]) { j += 1 } }
+                    if j < n && (p[j] == UInt8(ascii: ".") || p[j] | 0x20 == UInt8(ascii: "e")) { return nil }
+                    field.kind = 1; field.start = Int32(i); field.end = Int32(j)
+                    i = j
+                } else {
+                    let word: Int
+                    if b == UInt8(ascii: "t"), n - i >= 4, memcmp(p + i, "true", 4) == 0 { word = 4; field.kind = 2 }
+                    else if b == UInt8(ascii: "f"), n - i >= 5, memcmp(p + i, "false", 5) == 0 { word = 5; field.kind = 2 }
+                    else if b == UInt8(ascii: "n"), n - i >= 4, memcmp(p + i, "null", 4) == 0 { word = 4; field.kind = 3 }
+                    else { return nil }
+                    field.start = Int32(i); field.end = Int32(i + word)
+                    i += word
+                }
+                raw[count] = field
+                count += 1
+                skip()
+                guard i < n else { return nil }
+                if p[i] == Self.comma { i += 1; skip(); continue }
+                if p[i] == Self.closeBrace { i += 1; break }
+                return nil
+            }
+        }
+        skip()
+        guard i == n else { return nil }
+        return RawFlatObject(line: line, bytes: bytes, fields: UnsafeBufferPointer(start: raw, count: count))
+    }
+
+    /// The intern index of a key's bytes, trying the key at the same place of
+    /// the previous scanned line first; -1 when not interned.
+    private mutating func scannedKey(_ k: UnsafePointer<UInt8>, _ length: Int, position: Int) -> Int {
+        @inline(__always) func same(_ index: Int) -> Bool {
+            internedBytes[index].withUnsafeBufferPointer { known in
+                known.count == length && (length == 0 || memcmp(known.baseAddress!, k, length) == 0)
+            }
+        }
+        let guess = scanPrevious[position]
+        if guess >= 0, same(guess) { return guess }
+        for index in internedBytes.indices where same(index) {
+            scanPrevious[position] = index
+            return index
+        }
+        return -1
     }
 
     /// The object, a problem, or nil for a line of only spaces.

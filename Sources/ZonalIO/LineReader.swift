@@ -58,6 +58,13 @@ public final class LineReader {
     private var failure: String?
     /// Physical line (1-based) of the byte at `start`.
     private var line = 1
+    /// Bytes of the file left to read when reading one part of it (see
+    /// `LineReader.parts`); nil: to the end.
+    private var remaining: Int64?
+
+    /// Line ends consumed so far: after the last line of a part that ends
+    /// with a line end, the number of lines in the part.
+    public var lineEndsRead: Int { line - 1 }
 
     public convenience init(path: String, displayName: String? = nil, lineLimit: Int = LineReader.defaultLineLimit) throws {
         try self.init(path: path, displayName: displayName, lineLimit: lineLimit, chunkSize: LineReader.chunkSize)
@@ -65,7 +72,13 @@ public final class LineReader {
 
     /// `chunkSize` is a parameter so tests can put chunk boundaries inside
     /// terminators, the BOM and long lines.
-    init(path: String, displayName: String?, lineLimit: Int, chunkSize: Int) throws {
+    /// Reads only `range` of a plain file (one of `LineReader.parts`); line
+    /// numbers count from 1 at its start.
+    public convenience init(path: String, displayName: String? = nil, range: Range<Int64>, lineLimit: Int = LineReader.defaultLineLimit) throws {
+        try self.init(path: path, displayName: displayName, lineLimit: lineLimit, chunkSize: LineReader.chunkSize, range: range)
+    }
+
+    init(path: String, displayName: String?, lineLimit: Int, chunkSize: Int, range: Range<Int64>? = nil) throws {
         let name = displayName ?? path
         // gzopen would open a folder and read nothing, and hang on a named pipe: say what it is.
         try InputFile.checkRegular(path, shown: name)
@@ -82,10 +95,41 @@ public final class LineReader {
         // The line, its two-byte terminator, and a chunk to read into.
         self.capacity = lineLimit + 2 + chunkSize
         self.buffer = .allocate(capacity: capacity)
+        if let range {
+            // On a plain file zlib's seek is the file's own; parts are never made of a .gz.
+            if range.lowerBound > 0 { gzseek(gz, off_t(range.lowerBound), SEEK_SET) }
+            remaining = Int64(range.count)
+        }
 
         // A BOM is how Windows editors mark UTF-8; it is not part of line 1.
+        guard (range?.lowerBound ?? 0) == 0 else { return }
         while end < 3 && !eof { fill() }
         if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+    }
+
+    /// Splits a plain file into about `count` byte ranges that each start at
+    /// a line, for reading on several cores. Nil when it is not worth it or
+    /// not possible: a `.gz` (no random access), a file under `minimumBytes`,
+    /// or no line end near a cut.
+    public static func parts(path: String, count: Int, minimumBytes: Int64 = 16 << 20) -> [Range<Int64>]? {
+        guard count > 1, let fh = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? fh.close() }
+        guard let size = try? fh.seekToEnd(), size >= UInt64(minimumBytes) else { return nil }
+        try? fh.seek(toOffset: 0)
+        if let magic = try? fh.read(upToCount: 2), magic == Data([0x1F, 0x8B]) { return nil }
+        var cuts: [Int64] = [0]
+        for k in 1..<count {
+            let at = UInt64(Int64(size) * Int64(k) / Int64(count))
+            guard (try? fh.seek(toOffset: at)) != nil, let window = try? fh.read(upToCount: 1 << 20),
+                  let lf = window.firstIndex(of: lf) else { return nil }
+            var cut = Int64(at) + Int64(lf - window.startIndex) + 1
+            // LF CR is one line end (seed 003's readers): the CR stays with its line.
+            if lf + 1 < window.endIndex, window[lf + 1] == cr { cut += 1 }
+            if cut > cuts.last!, cut < Int64(size) { cuts.append(cut) }
+        }
+        cuts.append(Int64(size))
+        let ranges = zip(cuts, cuts.dropFirst()).map { $0..<$1 }
+        return ranges.count > 1 ? ranges : nil
     }
 
     deinit {
@@ -211,9 +255,13 @@ public final class LineReader {
             start = 0
             end = pending
         }
-        let want = min(chunk, capacity - end)
+        var want = min(chunk, capacity - end)
+        if let r = remaining {
+            want = Int(min(Int64(want), r))
+            if want == 0 { eof = true; return }
+        }
         let got = Int(gzread(gz, buffer + end, UInt32(want)))
-        if got > 0 { end += got }
+        if got > 0 { end += got; remaining? -= Int64(got) }
         if got < want {
             // gzread fills the request unless the data ends; a truncated or
             // damaged .gz ends early (or returns -1) with an error that only

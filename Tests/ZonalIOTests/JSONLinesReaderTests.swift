@@ -57,6 +57,66 @@ final class JSONLinesReaderTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(objects[2]["mineId"]?.text, "140121000001")
     }
 
+    /// Read in place, a plain line gives the same keys and values as the
+    /// full parse; any other line falls back to it, with the same result.
+    func testReadingInPlaceAgreesWithTheFullParse() throws {
+        let lines = [
+            #"{"mineId":"140421007866","cameraId":"10","alarm":1,"time":"2026-05-01 08:00:00"}"#,
+            #"  { "time" : "2026-05-01 08:05:00" , "alarm":0,"cameraId":"10","mineId":140421007866 }  "#,
+            #"{"a":true,"b":false,"c":null,"d":-12,"e":0,"f":""}"#,
+            #"{}"#,
+            #"{"mineId":"1404\u0032","alarm":1}"#,           // an escape: full parse
+            #"{"name":"山西","alarm":1}"#,                    // not ASCII: full parse
+            #"{"x":1.5,"y":1e3,"z":007}"#,                   // not whole numbers / leading zeros: full parse
+            #"{"alarm":1,"alarm":0}"#,                       // duplicate key: the full parse's error
+            #"{"alarm":1,}"#,                                // trailing comma: the full parse's error
+            #"{"nested":{"a":1}}"#,
+            #"not json"#,
+        ]
+        let path = try file("raw.jsonl", lines.joined(separator: "\n"))
+        let full = try readAll(JSONLinesReader(path: path))
+        let reader = try JSONLinesReader(path: path)
+        for k in ["mineId", "cameraId", "alarm", "time", "a", "b", "c", "d", "e", "f"] { _ = reader.keyID(k) }
+        var keys: [String: Int] = [:]
+        for k in ["mineId", "cameraId", "alarm", "time", "a", "b", "c", "d", "e", "f"] { keys[k] = reader.keyID(k) }
+        let names = Dictionary(keys.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var inPlace: [Int] = [], results: [Result<JSONLinesObject, InputError>] = []
+        while let step = try reader.nextRaw({ o in
+            // Rebuild what the full parse gives, from the bytes.
+            var fields: [(key: String, value: JSONScalar)] = []
+            for i in 0..<o.count {
+                let v = o.value(at: i), text = String(decoding: v.bytes, as: UTF8.self)
+                let value: JSONScalar
+                switch v.kind {
+                case .string: value = .string(text)
+                case .number: value = .number(raw: text, value: Double(text)!)
+                case .bool: value = .bool(text == "true")
+                case .null: value = .null
+                }
+                fields.append((names[o.key(at: i)]!, value))
+            }
+            results.append(.success(JSONLinesObject(line: o.line, fingerprint: o.fingerprint, fields: fields)))
+            inPlace.append(o.line)
+            return true
+        }) {
+            if case .parsed(let r) = step { results.append(r) }
+        }
+        XCTAssertEqual(inPlace, [1, 2, 3, 4])
+        XCTAssertEqual(results.count, full.count)
+        for (a, b) in zip(results, full) {
+            switch (a, b) {
+            case (.success(let x), .success(let y)): XCTAssertEqual(x, y)
+            case (.failure(let x), .failure(let y)): XCTAssertEqual(x, y)
+            default: XCTFail("\(a) vs \(b)")
+            }
+        }
+        // A visitor that declines gets the full parse.
+        let declined = try JSONLinesReader(path: path)
+        var parsed = 0
+        while let step = try declined.nextRaw({ _ in false }) { if case .parsed = step { parsed += 1 } }
+        XCTAssertEqual(parsed, full.count)
+    }
+
     func testEscapesAndSurrogatePairsDecodeExactly() throws {
         let f = try fields(#"{"s":"\"\\\/\b\f\n\r\t\u00e9\u4E2D\ud83d\ude00 end","k\u0041":"\u0000"}"#)
         XCTAssertEqual(f.count, 2)

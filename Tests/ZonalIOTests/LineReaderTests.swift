@@ -28,6 +28,36 @@ final class LineReaderTests: TemporaryDirectoryTestCase {
         return expected
     }
 
+    /// A file cut into parts for several cores reads as the whole file does:
+    /// same lines, and numbers once each part is offset by the line ends before it.
+    func testPartsReadLikeTheWholeFile() throws {
+        // Every terminator kind, blank lines, LF CR pairs that cuts may fall beside.
+        var text = "\u{FEFF}"
+        for i in 0..<400 { text += "line \(i)" + ["\n", "\r\n", "\n\r", "\n\n", "\r"][i % 5] }
+        text += "last"
+        let path = try file("p.txt", text)
+        let whole = try readAll(LineReader(path: path))
+        for count in 2...7 {
+            let ranges = try XCTUnwrap(LineReader.parts(path: path, count: count, minimumBytes: 0), "count \(count)")
+            XCTAssertEqual(ranges.first?.lowerBound, 0)
+            XCTAssertEqual(ranges.last?.upperBound, Int64(text.utf8.count))
+            var got: [String] = [], offset = 0
+            for r in ranges {
+                let reader = try LineReader(path: path, range: r)
+                got += try readAll(reader).map { line in
+                    let number = Int(line.prefix { $0 != " " })!
+                    return "\(number + offset)" + line.drop { $0 != " " }
+                }
+                offset += reader.lineEndsRead
+            }
+            XCTAssertEqual(got, whole, "\(count) parts")
+        }
+        // Not worth it, or not possible: a small file, a .gz, one part.
+        XCTAssertNil(LineReader.parts(path: path, count: 2))
+        XCTAssertNil(LineReader.parts(path: try gzipped(path), count: 2, minimumBytes: 0))
+        XCTAssertNil(LineReader.parts(path: path, count: 1, minimumBytes: 0))
+    }
+
     func testEveryTerminatorKindAndTheLineNumbersItGives() throws {
         // LF, CRLF, lone CR, LF CR (the RFID reader's [LF][CR]), an empty line
         // (LF), CR then CRLF (an empty line), no terminator at the end.
