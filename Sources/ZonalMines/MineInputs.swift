@@ -78,8 +78,14 @@ struct MinesLoader: DatasetLoader {
 /// camera's online runs (`mine_cameras`, `mine_online_runs`). The alarms
 /// they raise are derived here, once, into `mine_alarm_events`, because
 /// disposals name alarms by id and are checked against them as they load.
+///
+/// A province day is millions of heartbeats, so a plain file is read in one
+/// part per core (`LineReader.parts`), and a heartbeat of the usual shape is
+/// read in place without allocating (`HeartbeatScanner`); every other line
+/// goes through the full parser and `MineBodyDecoder`. What depends on line
+/// order (repeats, conflicting reports, the rows) is settled afterwards, part
+/// by part in file order, so the outcome is the same as one reader's.
 struct MineReportsLoader: DatasetLoader {
-    private struct CameraKey: Hashable { var mine: String; var camera: String }
     private struct ReportKey: Hashable { var mine: String; var camera: String; var type: AITypeCode; var time: Int64 }
 
     func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
@@ -87,87 +93,85 @@ struct MineReportsLoader: DatasetLoader {
         let mines = try repo.mines()
         let byId = Dictionary(mines.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let clock = ctx.times
+        let cameras = CameraIndex(mines: mines)
         let decoder = MineBodyDecoder(mines: Set(byId.keys), clock: clock)
-        let reader = try JSONLinesReader(path: input.url.path, displayName: input.written)
+        let path = input.url.path, shown = input.written, progress = ctx.progress
+        let ranges: [Range<Int64>?] = LineReader.parts(path: path, count: ProcessInfo.processInfo.activeProcessorCount,
+                                                             minimumBytes: TestHooks.partMinimumBytes) ?? [nil]
+        progress.start("load \(shown)")
+        let parts = try Parallel.slices(ranges.count, minimumPerSlice: 1) { slice in
+            try slice.map { k in try ReportsPart.read(path: path, shown: shown, range: ranges[k], cameras: cameras, decoder: decoder, clock: clock, progress: progress) }
+        }
+        progress.finish()
+
+        // Settle the parts in file order.
         let file = SQLValue.text(input.written)
         var rejects: [Reject] = [], alarms: [RaisedAlarm] = []
         var seenLines = Set<LineFingerprint>()
         var reportLines: [ReportKey: (line: Int, value: String?)] = [:]
-        var cameraIndex: [CameraKey: Int] = [:], cameraKeys: [CameraKey] = [], heartbeats: [[Int64]] = []
+        var heartbeats = [[Int64]](repeating: [], count: cameras.count)
         var unused: [String: (line: Int, count: Int)] = [:]
-        var lines = 0, duplicates = 0, kept = 0
+        var lines = 0, duplicates = 0, kept = 0, offset = 0
 
         let schemas = [MineTables.reports, MineTables.cameras, MineTables.runs, MineTables.alarms]
         let (_, replaced) = try ctx.store.replaceRows(schemas) { ins in
             let reports = ins[0]
-            ctx.progress.start("load \(input.written)")
-            while let next = try reader.next() {
-                lines += 1
-                ctx.progress.advance()
-                let o: JSONLinesObject
-                switch next {
-                case .failure(let problem): rejects.append(Reject(problem)); continue
-                case .success(let object): o = object
-                }
-                let body: MineBody
-                do throws(BodyProblem) {
-                    let decoded = try decoder.decode(o)
-                    body = decoded.body
-                    for k in decoded.unused { unused[k, default: (o.line, 0)].count += 1 }
-                } catch {
-                    rejects.append(Reject(file: input.written, line: o.line, field: error.field, reason: error.reason))
-                    continue
-                }
-                switch body {
-                case .heartbeat(let mine, let camera, let online, let time):
-                    // Equal heartbeats collapse when the camera's are sorted; no fingerprint needed.
-                    let key = CameraKey(mine: mine, camera: camera)
-                    let index: Int
-                    if let i = cameraIndex[key] { index = i } else {
-                        index = heartbeats.count
-                        cameraIndex[key] = index; cameraKeys.append(key); heartbeats.append([])
+            for part in parts {
+                lines += part.lines
+                for (slot, beats) in part.heartbeats.enumerated() where !beats.isEmpty { heartbeats[slot] += beats }
+                for item in part.items {
+                    switch item {
+                    case .reject(var r):
+                        r.line = r.line.map { $0 + offset }
+                        rejects.append(r)
+                    case .body(let localLine, let fingerprint, let body, let unusedKeys):
+                        let line = localLine + offset
+                        for k in unusedKeys { unused[k, default: (line, 0)].count += 1 }
+                        switch body {
+                        case .heartbeat(let mine, let camera, let online, let time):
+                            // Equal heartbeats collapse when the camera's are sorted; no fingerprint needed.
+                            if let slot = cameras.slot(mineId: mine, cameraId: camera) { heartbeats[slot].append(time << 1 | (online ? 1 : 0)) }
+                        case .report(let r):
+                            guard seenLines.insert(fingerprint).inserted else { duplicates += 1; continue }
+                            let key = ReportKey(mine: r.mineId, camera: r.cameraId, type: r.type, time: r.time)
+                            if let first = reportLines[key] {
+                                // The same report written differently (spacing, key order) is a repeat; another value is a conflict.
+                                if first.value == r.countText { duplicates += 1; continue }
+                                rejects.append(Reject(file: input.written, line: line, field: r.type.valueKey ?? "aiTypeCode",
+                                                      reason: "line \(first.line) already reports type \(r.type.rawValue) of camera \(r.cameraId) at \(clock.format(r.time)) with another value; one report per camera, type and second (its alarm id would be taken twice)"))
+                                continue
+                            }
+                            reportLines[key] = (line, r.countText)
+                            try reports.insert([file, .integer(Int64(line)), .text("ai"), .text(r.mineId), .text(r.cameraId), .text(r.type.rawValue),
+                                                r.countText.map(SQLValue.text) ?? .null, .null, .text(clock.format(r.time)), .integer(r.time)])
+                            kept += 1
+                            if let mine = byId[r.mineId], let alarm = AlarmRules.alarm(r, at: mine, line: line, clock: clock) { alarms.append(alarm) }
+                        case .live(let mine, let camera, let url, let time):
+                            guard seenLines.insert(fingerprint).inserted else { duplicates += 1; continue }
+                            try reports.insert([file, .integer(Int64(line)), .text("live"), .text(mine), .text(camera), .null, .null, .text(url),
+                                                .text(clock.format(time)), .integer(time)])
+                            kept += 1
+                        }
                     }
-                    heartbeats[index].append(time << 1 | (online ? 1 : 0))
-                case .report(let r):
-                    guard seenLines.insert(o.fingerprint).inserted else { duplicates += 1; continue }
-                    let key = ReportKey(mine: r.mineId, camera: r.cameraId, type: r.type, time: r.time)
-                    if let first = reportLines[key] {
-                        // The same report written differently (spacing, key order) is a repeat; another value is a conflict.
-                        if first.value == r.countText { duplicates += 1; continue }
-                        rejects.append(Reject(file: input.written, line: o.line, field: r.type.valueKey ?? "aiTypeCode",
-                                              reason: "line \(first.line) already reports type \(r.type.rawValue) of camera \(r.cameraId) at \(clock.format(r.time)) with another value; one report per camera, type and second (its alarm id would be taken twice)"))
-                        continue
-                    }
-                    reportLines[key] = (o.line, r.countText)
-                    try reports.insert([file, .integer(Int64(o.line)), .text("ai"), .text(r.mineId), .text(r.cameraId), .text(r.type.rawValue),
-                                        r.countText.map(SQLValue.text) ?? .null, .null, .text(clock.format(r.time)), .integer(r.time)])
-                    kept += 1
-                    if let mine = byId[r.mineId], let alarm = AlarmRules.alarm(r, at: mine, line: o.line, clock: clock) { alarms.append(alarm) }
-                case .live(let mine, let camera, let url, let time):
-                    guard seenLines.insert(o.fingerprint).inserted else { duplicates += 1; continue }
-                    try reports.insert([file, .integer(Int64(o.line)), .text("live"), .text(mine), .text(camera), .null, .null, .text(url),
-                                        .text(clock.format(time)), .integer(time)])
-                    kept += 1
                 }
+                offset += part.lineEnds
             }
-            ctx.progress.finish()
 
-            // Heartbeats: each camera's runs, and its outages as offline alarms.
-            let order = cameraKeys.indices.sorted { (cameraKeys[$0].mine, cameraKeys[$0].camera) < (cameraKeys[$1].mine, cameraKeys[$1].camera) }
-            for i in order {
-                let key = cameraKeys[i]
-                let offset = MineClock.utcOffsetMs(clock, at: heartbeats[i].first.map { $0 >> 1 } ?? 0)
-                guard let hb = CameraHeartbeats(packed: &heartbeats[i], utcOffsetMs: offset) else { continue }
-                heartbeats[i] = []
+            // Heartbeats: each camera's runs, and its outages as offline alarms; cameras in id order.
+            for slot in 0..<cameras.count where !heartbeats[slot].isEmpty {
+                let (mine, camera) = cameras.ids(slot)
+                let offset = MineClock.utcOffsetMs(clock, at: heartbeats[slot][0] >> 1)
+                guard let hb = CameraHeartbeats(packed: &heartbeats[slot], utcOffsetMs: offset) else { continue }
+                heartbeats[slot] = []
                 kept += hb.heartbeats
                 duplicates += hb.duplicates
-                try ins[1].insert([.text(key.mine), .text(key.camera), .text(clock.format(hb.first)), .integer(hb.first),
+                try ins[1].insert([.text(mine), .text(camera), .text(clock.format(hb.first)), .integer(hb.first),
                                    .text(clock.format(hb.last)), .integer(hb.last), .integer(Int64(hb.heartbeats)), .integer(Int64(hb.offlineReports))])
                 for run in hb.runs {
-                    try ins[2].insert([.text(key.mine), .text(key.camera), .text(clock.format(run.first)), .integer(run.first),
+                    try ins[2].insert([.text(mine), .text(camera), .text(clock.format(run.first)), .integer(run.first),
                                        .text(clock.format(run.last)), .integer(run.last), .integer(Int64(run.heartbeats)), .integer(Int64(run.slots))])
                 }
-                alarms += AlarmRules.outages(hb, mineId: key.mine, cameraId: key.camera, clock: clock)
+                alarms += AlarmRules.outages(hb, mineId: mine, cameraId: camera, clock: clock)
             }
             alarms.sort { $0.id < $1.id }
             for a in alarms {
@@ -186,7 +190,125 @@ struct MineReportsLoader: DatasetLoader {
         return LoadResult(rows: kept, replacedRows: replaced,
                           files: [LoadedFile(written: input.written, url: input.url, dataRows: lines, rejects: rejects.count, encoding: "UTF-8")],
                           rejects: rejects, warnings: warnings,
-                          notes: "\(alarms.count) alarms raised, \(cameraKeys.count) cameras with heartbeats")
+                          notes: "\(alarms.count) alarms raised" + (parts.count > 1 ? "; read in \(parts.count) parts in parallel" : ""))
+    }
+}
+
+/// Mines and cameras as small integers, so a heartbeat's camera is found
+/// without hashing strings: slot = mine's position × 100 + camera code.
+struct CameraIndex: Sendable {
+    private let mineIds: [String]
+    private let position: [Int64: Int]
+    init(mines: [Mine]) {
+        mineIds = mines.map(\.id)
+        position = Dictionary(mines.enumerated().map { (Int64($0.element.id)!, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    }
+    var count: Int { mineIds.count * 100 }
+
+    func slot(mine: Int64, camera: Int) -> Int? { position[mine].map { $0 * 100 + camera } }
+    func slot(mineId: String, cameraId: String) -> Int? {
+        guard let m = Int64(mineId), let c = Int(cameraId) else { return nil }
+        return slot(mine: m, camera: c)
+    }
+    /// The mine and camera codes of a slot.
+    func ids(_ slot: Int) -> (String, String) {
+        let c = slot % 100
+        return (mineIds[slot / 100], c < 10 ? "0\(c)" : "\(c)")
+    }
+}
+
+/// One part of mine_reports read on one core: heartbeats by camera slot, and
+/// every other line (bodies and rejects) in order, with part-local line numbers.
+struct ReportsPart: Sendable {
+    enum Item: Sendable {
+        case reject(Reject)
+        case body(line: Int, fingerprint: LineFingerprint, body: MineBody, unused: [String])
+    }
+    var heartbeats: [[Int64]]
+    var items: [Item] = []
+    /// Non-blank lines read, and line ends (to number the next part's lines).
+    var lines = 0
+    var lineEnds = 0
+
+    static func read(path: String, shown: String, range: Range<Int64>?, cameras: CameraIndex, decoder: MineBodyDecoder,
+                     clock: TimeParser, progress: ProgressDisplay) throws -> ReportsPart {
+        let reader = try range.map { try JSONLinesReader(path: path, displayName: shown, range: $0) } ?? JSONLinesReader(path: path, displayName: shown)
+        var part = ReportsPart(heartbeats: [[Int64]](repeating: [], count: cameras.count))
+        let scanner = HeartbeatScanner(reader: reader, cameras: cameras, clock: clock)
+        var pending = 0
+        var beats = part.heartbeats
+        part.heartbeats = []
+        while let next = try reader.nextRaw({ o in
+            guard let beat = scanner.read(o) else { return false }
+            beats[beat.slot].append(beat.packed)
+            return true
+        }) {
+            part.lines += 1
+            pending += 1
+            if pending == 8192 { progress.advance(by: pending); pending = 0 }
+            switch next {
+            case .visited:
+                break
+            case .parsed(.failure(let problem)):
+                part.items.append(.reject(Reject(problem)))
+            case .parsed(.success(let o)):
+                do throws(BodyProblem) {
+                    let decoded = try decoder.decode(o)
+                    part.items.append(.body(line: o.line, fingerprint: o.fingerprint, body: decoded.body, unused: decoded.unused))
+                } catch {
+                    part.items.append(.reject(Reject(file: shown, line: o.line, field: error.field, reason: error.reason)))
+                }
+            }
+        }
+        progress.advance(by: pending)
+        part.heartbeats = beats
+        part.lineEnds = reader.lineEndsRead
+        return part
+    }
+}
+
+/// Reads the usual heartbeat, `{"mineId":"…","cameraId":"10","alarm":1,"time":"…"}`
+/// in any key order, straight from the line's bytes. Anything else — another
+/// body, an extra key, a value that fails a check — is declined, and the full
+/// decoder reads the line (and says what is wrong with it).
+struct HeartbeatScanner {
+    let mineKey: Int, cameraKey: Int, alarmKey: Int, timeKey: Int
+    let cameras: CameraIndex
+    let clock: TimeParser
+
+    init(reader: JSONLinesReader, cameras: CameraIndex, clock: TimeParser) {
+        mineKey = reader.keyID("mineId"); cameraKey = reader.keyID("cameraId")
+        alarmKey = reader.keyID("alarm"); timeKey = reader.keyID("time")
+        self.cameras = cameras; self.clock = clock
+    }
+
+    func read(_ o: RawFlatObject) -> (slot: Int, packed: Int64)? {
+        guard o.count == 4 else { return nil }
+        var mine: Int64 = -1, camera = -1, online = -1, time: Int64? = nil
+        for i in 0..<4 {
+            let v = o.value(at: i), k = o.key(at: i)
+            if k == mineKey {
+                guard v.kind == .string || v.kind == .number, v.bytes.count == 12 else { return nil }
+                var m: Int64 = 0
+                for b in v.bytes { guard b &- 48 < 10 else { return nil }; m = m * 10 + Int64(b &- 48) }
+                mine = m
+            } else if k == cameraKey {
+                guard v.bytes.count == 2, v.kind == .string || v.kind == .number else { return nil }
+                let a = Int(v.bytes[0]) - 48, b = Int(v.bytes[1]) - 48
+                guard a >= 1 && a <= 4, b >= 0 && b <= 9 else { return nil }
+                camera = a * 10 + b
+            } else if k == alarmKey {
+                guard let d = v.digit, d <= 1 else { return nil }
+                online = d
+            } else if k == timeKey {
+                guard v.kind == .string else { return nil }
+                time = clock.parse(bytes: v.bytes)
+            } else {
+                return nil
+            }
+        }
+        guard mine >= 0, camera >= 0, online >= 0, let time, let slot = cameras.slot(mine: mine, camera: camera) else { return nil }
+        return (slot, time << 1 | Int64(online))
     }
 }
 

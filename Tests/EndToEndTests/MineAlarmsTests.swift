@@ -32,19 +32,22 @@ final class MineAlarmsTests: XCTestCase {
         let r = try runZonal(["run", "job.yaml"], cwd: ws)
         XCTAssertEqual(r.status, 0, r.output)
         let out = ws.appendingPathComponent("out")
-        for report in Self.reports {
-            let got = try CSVTable(url: out.appendingPathComponent("\(report).csv"))
-            let want = try CSVTable(url: Self.shanxi.appendingPathComponent("expected/\(report).csv"))
-            XCTAssertEqual(got.header.map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }, want.header, report)
-            XCTAssertEqual(got.rawRows.count, want.rawRows.count, report)
-            for (i, (g, w)) in zip(got.rawRows, want.rawRows).enumerated() where g != w {
-                XCTFail("\(report) row \(i + 2): got \(g), want \(w)"); break
+        try assertMatchesReference(out)
+        // The same reports when the bodies are read in parts on several cores (as a
+        // province day is): repeats, conflicts and line numbers across the cut included.
+        let p = try runZonal(["run", "job.yaml", "--out", "out-parts"], cwd: ws, environment: ["ZONAL_TEST_PART_BYTES": "1"])
+        XCTAssertEqual(p.status, 0, p.output)
+        XCTAssertTrue(readText(ws.appendingPathComponent("out-parts/summary.json")).contains("read in 2 parts in parallel")
+                      || ProcessInfo.processInfo.activeProcessorCount == 1)
+        try assertMatchesReference(ws.appendingPathComponent("out-parts"))
+        for name in ["rejects.csv", "summary.json"] {
+            let a = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            let b = try String(contentsOf: ws.appendingPathComponent("out-parts/\(name)"), encoding: .utf8)
+            if name == "rejects.csv" { XCTAssertEqual(a, b) } else {
+                XCTAssertEqual(a.components(separatedBy: "\n").filter { $0.contains("repeat an earlier body") },
+                               b.components(separatedBy: "\n").filter { $0.contains("repeat an earlier body") })
             }
         }
-        let rejects = Set(try rows(out.appendingPathComponent("rejects.csv")).map { "\($0[0].replacingOccurrences(of: "shanxi/", with: "../Datasets/shanxi/"))|\($0[1])|\($0[2])" })
-        let planted = Set(try rows(Self.shanxi.appendingPathComponent("expected/rejects_planted.csv")).map { "\($0[0])|\($0[1])|\($0[2])" })
-        XCTAssertEqual(rejects, planted)
-        // The supervisor's page: the overdue worklist before the map, the map, the charts.
         let html = readText(out.appendingPathComponent("report.html"))
         let worklistAt = try XCTUnwrap(html.range(of: "Overdue and not disposed (待督办)")?.lowerBound)
         let mapAt = try XCTUnwrap(html.range(of: "One map: mines by open and overdue alarms")?.lowerBound)
@@ -52,8 +55,22 @@ final class MineAlarmsTests: XCTestCase {
         XCTAssertTrue(html.contains("Alarms per day by type"))
         XCTAssertTrue(html.contains("How alarms were disposed"))
         XCTAssertTrue(html.contains("2026-05-02 23:57:18"), "the as_of the reports were measured at")
-        // mine_alarms and mine_status carry the mines' points for QGIS.
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("shanxi-mine-alarms.xlsx").path))
+    }
+
+    func assertMatchesReference(_ out: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        for report in Self.reports {
+            let got = try CSVTable(url: out.appendingPathComponent("\(report).csv"))
+            let want = try CSVTable(url: Self.shanxi.appendingPathComponent("expected/\(report).csv"))
+            XCTAssertEqual(got.header.map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }, want.header, report, file: file, line: line)
+            XCTAssertEqual(got.rawRows.count, want.rawRows.count, report, file: file, line: line)
+            for (i, (g, w)) in zip(got.rawRows, want.rawRows).enumerated() where g != w {
+                XCTFail("\(report) row \(i + 2): got \(g), want \(w)", file: file, line: line); break
+            }
+        }
+        let rejects = Set(try rows(out.appendingPathComponent("rejects.csv")).map { "\($0[0].replacingOccurrences(of: "shanxi/", with: "../Datasets/shanxi/"))|\($0[1])|\($0[2])" })
+        let planted = Set(try rows(Self.shanxi.appendingPathComponent("expected/rejects_planted.csv")).map { "\($0[0])|\($0[1])|\($0[2])" })
+        XCTAssertEqual(rejects, planted, file: file, line: line)
     }
 
     /// One small day, every number worked out by hand (see the comments).

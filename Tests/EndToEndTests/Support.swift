@@ -78,12 +78,12 @@ func runProcess(_ executable: URL, _ args: [String], cwd: URL, environment: [Str
 }
 
 /// Runs `zonal ARGS` in `cwd`.
-func runZonal(_ args: [String], cwd: URL) throws -> RunResult {
+func runZonal(_ args: [String], cwd: URL, environment extra: [String: String] = [:]) throws -> RunResult {
     guard let bin = zonalBinary else {
         XCTFail("the zonal binary was not found next to the test bundle nor at \(repoRoot.path)/.build/debug/zonal; run `swift build --product zonal` first")
         throw XCTSkip("zonal binary missing")
     }
-    return try runProcess(bin, args, cwd: cwd)
+    return try runProcess(bin, args, cwd: cwd, environment: extra.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(extra) { _, b in b })
 }
 
 /// Finds a program on PATH.

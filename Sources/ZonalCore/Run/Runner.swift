@@ -331,6 +331,9 @@ final class RunSession {
 /// happens otherwise.
 public enum TestHooks {
     public static let killAt = ProcessInfo.processInfo.environment["ZONAL_TEST_KILL_AT"]
+    /// Files at least this big are read in parts on several cores
+    /// (`ZONAL_TEST_PART_BYTES`): lets tests take the parallel path with small files.
+    public static let partMinimumBytes: Int64 = ProcessInfo.processInfo.environment["ZONAL_TEST_PART_BYTES"].flatMap { Int64($0) } ?? (16 << 20)
     public static func point(_ name: String) {
         if killAt == name { kill(getpid(), SIGKILL) }
     }
