@@ -43,7 +43,7 @@ run_one() {
   local t=$1
   local c="$WORK/corpus-$t" a="$WORK/artifacts-$t/"
   mkdir -p "$a"; [ -d "$c" ] || seed "$t" "$c"
-  "$BIN/Fuzz$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+  LSAN_OPTIONS="suppressions=$ROOT/fuzz/lsan.supp" "$BIN/Fuzz$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
     -artifact_prefix="$a" -print_final_stats=1 "$c" > "$WORK/log-$t.txt" 2>&1 || true
   local execs cov found
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$WORK/log-$t.txt" | grep -o '[0-9]*$' || echo "?")
