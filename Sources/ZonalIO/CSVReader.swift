@@ -37,8 +37,19 @@ public final class CSVReader {
     private var line = 1
     /// Reused for quoted fields so unescaping does not allocate per field.
     private var scratch: [UInt8] = []
+    /// Bytes left to read when reading one part of the file (`CSVReader.parts`).
+    private var remaining: Int64?
+    /// Field bounds of the record `nextRaw` lends (start, end pairs).
+    private var fieldBounds: [Int] = []
 
-    public init(path: String, displayName: String? = nil) throws {
+    public convenience init(path: String, displayName: String? = nil) throws {
+        try self.init(path: path, displayName: displayName, range: nil, header: nil)
+    }
+
+    /// Reads only `range` of a plain file (one of `CSVReader.parts`). The
+    /// first part reads the header; the others are given it. Line numbers
+    /// count from 1 at the part's start.
+    public init(path: String, displayName: String? = nil, range: Range<Int64>?, header given: [String]?) throws {
         let name = displayName ?? path
         try InputFile.checkRegular(path, shown: name)
         guard let file = gzopen(path, "rb") else {
@@ -50,6 +61,14 @@ public final class CSVReader {
         self.buffer = [UInt8](repeating: 0, count: CSVReader.chunkSize)
         self.header = []
         scratch.reserveCapacity(256)
+        if let range {
+            if range.lowerBound > 0 { gzseek(file, off_t(range.lowerBound), SEEK_SET) }
+            remaining = Int64(range.count)
+        }
+        if let given {
+            header = given
+            return
+        }
 
         try fill()
         if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
@@ -63,6 +82,109 @@ public final class CSVReader {
 
     deinit {
         gzclose(file)
+    }
+
+    /// Physical lines consumed so far: after a whole part, its number of lines
+    /// (the first part's include the header).
+    public var linesRead: Int { line - 1 }
+
+    /// Cuts a plain CSV file into about `count` byte ranges that each start
+    /// at a record, for reading on several cores: a cut moves to the next line
+    /// end outside quotes (quotes are counted from the start of the file, so a
+    /// quoted field spanning lines is never cut). Nil for a `.gz`, a file
+    /// under `minimumBytes`, or `count` < 2.
+    public static func parts(path: String, count: Int, minimumBytes: Int64 = 16 << 20) -> [Range<Int64>]? {
+        guard count > 1, let fd = Optional(open(path, O_RDONLY)), fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int64(st.st_size) >= minimumBytes else { return nil }
+        let size = Int64(st.st_size)
+        guard let map = mmap(nil, Int(size), PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return nil }
+        defer { munmap(map, Int(size)) }
+        let p = map.assumingMemoryBound(to: UInt8.self)
+        if size >= 2, p[0] == 0x1F, p[1] == 0x8B { return nil }
+        var cuts: [Int64] = [0]
+        var quotes = 0, scanned = 0   // quotes in p[0..<scanned]
+        for k in 1..<count {
+            let target = Int(size * Int64(k) / Int64(count))
+            guard target > scanned else { continue }
+            // Count quotes up to the cut (memchr runs at memory speed; quotes are rare).
+            var i = scanned
+            while i < target, let q = memchr(p + i, Int32(quote), target - i) {
+                quotes += 1
+                i = p.distance(to: q.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            scanned = target
+            // Walk to the first line end outside quotes.
+            var j = target, inside = quotes % 2 == 1
+            while j < Int(size) {
+                let c = p[j]
+                if c == quote { inside.toggle(); quotes += 1 }
+                else if !inside && c == lf { break }
+                j += 1
+            }
+            scanned = min(j + 1, Int(size))
+            let cut = Int64(j + 1)
+            if cut > cuts.last!, cut < size { cuts.append(cut) }
+        }
+        cuts.append(size)
+        let ranges = zip(cuts, cuts.dropFirst()).map { $0..<$1 }
+        return ranges.count > 1 ? ranges : nil
+    }
+
+    /// A record read in place: its fields as slices of the line, valid only
+    /// inside `nextRaw`'s visit.
+    public struct RawRecord {
+        public let line: Int
+        let base: UnsafePointer<UInt8>
+        let bounds: UnsafeBufferPointer<Int>
+        public var count: Int { bounds.count / 2 }
+        public subscript(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: base + bounds[2 * i], count: bounds[2 * i + 1] - bounds[2 * i])
+        }
+    }
+
+    public enum RawStep {
+        /// `visit` read the record in place.
+        case visited
+        /// The record as `next()` reads it (it had quotes, or `visit` declined it).
+        case parsed(TableRow)
+    }
+
+    /// The next record, lent to `visit` as slices of the buffer when it is one
+    /// line without quotes; otherwise (or when `visit` returns false) read as
+    /// `next()` reads it. The common row of a large export costs no
+    /// allocation. Nil at end of file.
+    public func nextRaw(_ visit: (RawRecord) -> Bool) throws -> RawStep? {
+        while true {
+            if start < end, buffer[start] != Self.lf, buffer[start] != Self.cr {
+                let handled: Bool? = buffer.withUnsafeBufferPointer { b in
+                    let p = b.baseAddress!
+                    guard let nl = memchr(p + start, Int32(Self.lf), end - start) else { return nil }
+                    let lineEnd = p.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                    var stop = lineEnd
+                    if stop > start, p[stop - 1] == Self.cr { stop -= 1 }
+                    if memchr(p + start, Int32(Self.quote), stop - start) != nil { return false }
+                    if memchr(p + start, Int32(Self.cr), stop - start) != nil { return false }   // a lone CR ends a line too
+                    fieldBounds.removeAll(keepingCapacity: true)
+                    var f = start
+                    while let c = memchr(p + f, Int32(Self.comma), stop - f) {
+                        let at = p.distance(to: c.assumingMemoryBound(to: UInt8.self))
+                        fieldBounds.append(f); fieldBounds.append(at)
+                        f = at + 1
+                    }
+                    fieldBounds.append(f); fieldBounds.append(stop)
+                    let ok = fieldBounds.withUnsafeBufferPointer { visit(RawRecord(line: line, base: p, bounds: $0)) }
+                    guard ok else { return false }
+                    start = lineEnd + 1
+                    line += 1
+                    return true
+                }
+                if handled == true { return .visited }
+                if handled == nil && !eof { try fill(); continue }
+            }
+            return try next().map { .parsed($0) }
+        }
     }
 
     /// The next non-empty record, or nil at end of file.
@@ -120,11 +242,16 @@ public final class CSVReader {
         if buffer.count - end < CSVReader.chunkSize / 2 {
             buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, CSVReader.chunkSize)))
         }
-        let want = buffer.count - end
+        var want = buffer.count - end
+        if let r = remaining {
+            want = Int(min(Int64(want), r))
+            if want == 0 { eof = true; return }
+        }
         let got = buffer.withUnsafeMutableBufferPointer { b -> Int in
             guard let base = b.baseAddress else { return 0 }
             return Int(gzread(file, base + end, UInt32(want)))
         }
+        if got > 0 { remaining? -= Int64(got) }
         if got < 0 {
             var code: Int32 = 0
             let msg = gzerror(file, &code).map { String(cString: $0) } ?? "read error"

@@ -124,7 +124,7 @@ public struct MineAlarmsTask: ZonalTask {
         let outagesByCamera = Dictionary(grouping: handled.filter { $0.alarm.type == .offline }) { $0.alarm.mineId + $0.alarm.cameraId }
         for c in cameras {
             let hb = c.heartbeats
-            let expected = hb.expectedSlots(utcOffsetMs: MineClock.utcOffsetMs(clock, at: hb.first)), online = hb.onlineSlots
+            let expected = hb.expectedSlots(utcOffsetMs: clock.utcOffsetMs(at: hb.first)), online = hb.onlineSlots
             let outages = outagesByCamera[c.mineId + c.cameraId] ?? []
             let offlineMs = outages.reduce(Int64(0)) { $0 + (($1.alarm.until ?? $1.alarm.time) - $1.alarm.time) }
             cameraRows.append(ReportRow([.text(c.mineId), .text(c.cameraId), .integer(Int64(expected)), .integer(Int64(online)),

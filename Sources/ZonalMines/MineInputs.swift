@@ -160,7 +160,7 @@ struct MineReportsLoader: DatasetLoader {
             // Heartbeats: each camera's runs, and its outages as offline alarms; cameras in id order.
             for slot in 0..<cameras.count where !heartbeats[slot].isEmpty {
                 let (mine, camera) = cameras.ids(slot)
-                let offset = MineClock.utcOffsetMs(clock, at: heartbeats[slot][0] >> 1)
+                let offset = clock.utcOffsetMs(at: heartbeats[slot][0] >> 1)
                 guard let hb = CameraHeartbeats(packed: &heartbeats[slot], utcOffsetMs: offset) else { continue }
                 heartbeats[slot] = []
                 kept += hb.heartbeats
@@ -309,12 +309,5 @@ struct HeartbeatScanner {
         }
         guard mine >= 0, camera >= 0, online >= 0, let time, let slot = cameras.slot(mine: mine, camera: camera) else { return nil }
         return (slot, time << 1 | Int64(online))
-    }
-}
-
-enum MineClock {
-    /// The job zone's offset from UTC at `ms`, so 5-minute slots follow the local clock.
-    static func utcOffsetMs(_ clock: TimeParser, at ms: Int64) -> Int64 {
-        Int64(clock.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(ms) / 1000))) * 1000
     }
 }

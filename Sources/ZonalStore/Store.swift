@@ -3,7 +3,7 @@ import ZonalGeo
 
 /// Column types a Zonal table uses.
 public enum ColumnType: String, Sendable {
-    case text = "TEXT", integer = "INTEGER", real = "REAL"
+    case text = "TEXT", integer = "INTEGER", real = "REAL", blob = "BLOB"
 }
 
 public struct TableColumn: Sendable, Equatable {

@@ -4,6 +4,52 @@ import XCTest
 
 final class CSVReaderTests: TemporaryDirectoryTestCase {
 
+    /// A file cut into parts reads as the whole file does, and records read
+    /// in place give the same fields as the full parse.
+    func testPartsAndInPlaceRecordsReadLikeTheWholeFile() throws {
+        var text = "\u{FEFF}a,b,c\r\n"
+        for i in 0..<300 {
+            switch i % 6 {
+            case 0: text += "\(i),plain,x\r\n"
+            case 1: text += "\(i),\"quoted, with comma\",y\n"
+            case 2: text += "\(i),\"two\nlines\",z\r\n"       // a record over two lines: never cut inside
+            case 3: text += "\n"                                    // blank
+            case 4: text += "\(i),\"he said \"\"hi\"\"\",w\n"
+            default: text += "\(i),,\r\n"
+            }
+        }
+        text += "last,row,end"
+        let path = try file("parts.csv", text)
+        func all(_ r: CSVReader, raw: Bool) throws -> [TableRow] {
+            var out: [TableRow] = []
+            if raw {
+                while let step = try r.nextRaw({ rec in
+                    out.append(TableRow(line: rec.line, values: (0..<rec.count).map { String(decoding: rec[$0], as: UTF8.self) }))
+                    return true
+                }) { if case .parsed(let row) = step { out.append(row) } }
+            } else {
+                while let row = try r.next() { out.append(row) }
+            }
+            return out
+        }
+        let whole = try all(CSVReader(path: path), raw: false)
+        XCTAssertEqual(try all(CSVReader(path: path), raw: true), whole)
+        let header = try CSVReader(path: path).header
+        for count in 2...6 {
+            let ranges = try XCTUnwrap(CSVReader.parts(path: path, count: count, minimumBytes: 0))
+            var got: [TableRow] = [], offset = 0
+            for r in ranges {
+                let reader = try CSVReader(path: path, range: r, header: r.lowerBound == 0 ? nil : header)
+                got += try all(reader, raw: count % 2 == 0).map { TableRow(line: $0.line + offset, values: $0.values) }
+                offset += reader.linesRead
+            }
+            XCTAssertEqual(got, whole, "\(count) parts")
+        }
+        XCTAssertNil(CSVReader.parts(path: path, count: 2))
+        XCTAssertNil(CSVReader.parts(path: try gzipped(path), count: 2, minimumBytes: 0))
+    }
+
+
     private func readAll(_ reader: CSVReader) throws -> [TableRow] {
         var rows: [TableRow] = []
         while let row = try reader.next() { rows.append(row) }

@@ -18,6 +18,13 @@ public struct TimeParser: Sendable {
         fixedOffset = offsets.count == 1 && !timeZone.isDaylightSavingTime(for: now) ? offsets.first : nil
     }
 
+    /// The zone's offset from UTC at an instant, in milliseconds: local clock
+    /// time = epoch ms + offset. Free for zones without daylight saving.
+    public func utcOffsetMs(at epochMillis: Int64) -> Int64 {
+        if let fixedOffset { return Int64(fixedOffset) * 1000 }
+        return Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(epochMillis) / 1000))) * 1000
+    }
+
     /// Epoch milliseconds, or nil when the text is not one of the accepted forms.
     public func parse(_ text: String) -> Int64? {
         var t = text
@@ -115,6 +122,12 @@ public struct TimeParser: Sendable {
     }
 
     /// Howard Hinnant's days_from_civil: days since 1970-01-01.
+    /// Year, month, day of a day number (days since 1970-01-01).
+    public static func civilDate(_ day: Int) -> (year: Int, month: Int, day: Int) { civilFromDays(day) }
+
+    /// The day number of a date.
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int { daysFromCivil(year, month, day) }
+
     static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
