@@ -42,8 +42,9 @@ let package = Package(
         .target(name: "ZonalBikes", dependencies: ["ZonalCore", "ZonalFences", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         .target(name: "ZonalRaces", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         .target(name: "ZonalMines", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
+        .target(name: "ZonalVenues", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         // The one list of domains (Domains.modules): add a domain's target here and its module there.
-        .target(name: "ZonalDomains", dependencies: ["ZonalCore", "ZonalFences", "ZonalBikes", "ZonalRaces", "ZonalMines"]),
+        .target(name: "ZonalDomains", dependencies: ["ZonalCore", "ZonalFences", "ZonalBikes", "ZonalRaces", "ZonalMines", "ZonalVenues"]),
         .target(name: "ZonalFuzzing", dependencies: ["ZonalCore", "ZonalIO", "ZonalDomains"]),
         .executableTarget(name: "zonal", dependencies: [
             "ZonalCore", "ZonalDomains",
@@ -62,6 +63,7 @@ let package = Package(
         .testTarget(name: "ZonalBikesTests", dependencies: ["ZonalBikes", "ZonalFences", "ZonalCore", "ZonalGeo"]),
         .testTarget(name: "ZonalRacesTests", dependencies: ["ZonalRaces", "ZonalCore"]),
         .testTarget(name: "ZonalMinesTests", dependencies: ["ZonalMines", "ZonalCore"]),
+        .testTarget(name: "ZonalVenuesTests", dependencies: ["ZonalVenues", "ZonalCore"]),
         .testTarget(name: "ZonalFuzzingTests", dependencies: ["ZonalFuzzing"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["XLSXTestSupport"], exclude: ["Golden"]),
     ]
