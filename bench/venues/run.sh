@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Benchmark: one province month of sports-venue footfall (2,000 Zhejiang venues,
+# two counting devices each, 15-minute periods for 30 days: ~10.9 million CSV
+# rows with repeats, late uploads and a few rejects) through Zonal's
+# venue_footfall and through DuckDB doing the same work. Each tool goes from the
+# input files to a persistent store and writes venue_footfall and venue_summary.
+#
+#   bash bench/venues/run.sh           # generates the data on first use (needs numpy, duckdb)
+#   RUNS=3 bash bench/venues/run.sh    # best wall time of 3 runs per tool
+#   TOOLS=duckdb bash bench/venues/run.sh
+#
+# Prints per tool: wall time, rows per second, peak memory (max RSS, GNU time)
+# and the ratio to the fastest; the target (Zonal faster than DuckDB with lower
+# peak memory); then whether the tools agree on venue_summary and
+# venue_footfall (exit 1 when they do not).
+# Zonal is not built here: build it with `swift build -c release --product zonal`.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+DATA="$ROOT/bench/data/venues"
+RUNS=${RUNS:-1}
+TOOLS=${TOOLS:-"zonal duckdb"}
+cd "$ROOT"
+
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+python3 -c "import numpy" 2>/dev/null || pip install -q numpy
+if [ ! -f "$DATA/venue_footfall.csv" ] || [ ! -f "$DATA/venues.csv" ] || [ ! -f "$DATA/expected_counts.json" ]; then
+  python3 "$HERE/make_province_month.py" "$DATA"
+fi
+N_ROWS=$(( $(wc -l < "$DATA/venue_footfall.csv") - 1 ))
+mkdir -p "$DATA/time"
+
+# ---- which tools can run
+declare -A CMD OUTDIR
+run_list=()
+for t in $TOOLS; do
+  case $t in
+    duckdb)
+      if python3 -c "import duckdb" 2>/dev/null || pip install -q duckdb; then
+        CMD[$t]="python3 $HERE/duckdb_venues.py $DATA $HERE/province-month.yaml"; run_list+=("$t")
+      else echo "duckdb: skipped (pip install duckdb failed)"; fi ;;
+    zonal)
+      if [ ! -x .build/release/zonal ]; then
+        echo "zonal: skipped (no .build/release/zonal; swift build -c release --product zonal)"
+        continue
+      fi
+      listed=$(.build/release/zonal tasks 2>/dev/null || true)   # captured first: grep -q would cut the pipe under pipefail
+      if ! grep -qx 'venue_footfall' <<<"$listed"; then
+        echo "zonal: skipped (zonal tasks does not list venue_footfall yet)"
+        continue
+      fi
+      CMD[$t]=".build/release/zonal run $HERE/province-month.yaml --quiet"; run_list+=("$t") ;;
+    *) echo "unknown tool $t" >&2; exit 2 ;;
+  esac
+  OUTDIR[$t]="$DATA/out-$t"
+done
+
+# ---- measure: best wall of RUNS runs, each from the files (fresh out folder and store), max peak
+declare -A WALL PEAK
+for t in "${run_list[@]}"; do
+  best="" peak=0
+  for _ in $(seq "$RUNS"); do
+    rm -rf "${OUTDIR[$t]}"                       # Zonal's store is <out>/zonal.sqlite
+    [ "$t" = duckdb ] && rm -f "$DATA/duckdb.db" "$DATA/duckdb.db.wal"
+    # shellcheck disable=SC2086
+    if ! /usr/bin/time -f "%e %M" -o "$DATA/time/$t.txt" ${CMD[$t]} >"$DATA/time/$t.out" 2>"$DATA/time/$t.err"; then
+      echo "$t: FAILED (exit status), see $DATA/time/$t.err:"; tail -n 15 "$DATA/time/$t.err"
+      continue 2
+    fi
+    read -r wall kb < <(tail -n 1 "$DATA/time/$t.txt")
+    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+    [ "$kb" -gt "$peak" ] && peak=$kb
+  done
+  WALL[$t]=$best; PEAK[$t]=$peak
+done
+
+echo "province month: $(python3 -c "print(f'{$N_ROWS:,}')") footfall rows ($(( $(stat -c %s "$DATA/venue_footfall.csv") / 1000000 )) MB); best of $RUNS run(s) per tool; $(nproc) CPUs"
+grep -h '^duckdb:' "$DATA/time/duckdb.err" 2>/dev/null | sed 's/^/  /' || true
+if [ ${#WALL[@]} -gt 0 ]; then
+  args=()
+  for t in "${run_list[@]}"; do [ -n "${WALL[$t]:-}" ] && args+=("$t" "${WALL[$t]}" "${PEAK[$t]}"); done
+  python3 - "$N_ROWS" "${args[@]}" <<'PY'
+import sys
+n = int(sys.argv[1])
+rows = [(sys.argv[i], float(sys.argv[i + 1]), int(sys.argv[i + 2])) for i in range(2, len(sys.argv), 3)]
+fastest = min(w for _, w, _ in rows)
+for name, wall, kb in rows:
+    rps = round(n / wall, -3) if wall > 0 else 0
+    ratio = 'fastest' if wall == fastest else f'x{wall / fastest:.2f} the fastest'
+    print(f'{name}: wall {wall:.2f} s, {rps:,.0f} rows/s, peak {kb // 1024} MB ({ratio})')
+t = {name: (wall, kb) for name, wall, kb in rows}
+if 'zonal' in t and 'duckdb' in t:
+    faster, leaner = t['zonal'][0] < t['duckdb'][0], t['zonal'][1] < t['duckdb'][1]
+    print(f"target: Zonal faster than DuckDB with lower peak memory: {'met' if faster and leaner else 'NOT met'} "
+          f"(wall x{t['zonal'][0] / t['duckdb'][0]:.2f}, peak x{t['zonal'][1] / t['duckdb'][1]:.2f} of DuckDB's)")
+PY
+fi
+
+# ---- agreement: DuckDB is the reference
+status=0
+if [ -n "${WALL[zonal]:-}" ] && [ -n "${WALL[duckdb]:-}" ]; then
+  echo "agreement (tolerance 0):"
+  for r in venue_summary venue_footfall; do
+    python3 "$HERE/compare.py" "$r" "duckdb=${OUTDIR[duckdb]}" "zonal=${OUTDIR[zonal]}" || status=1
+  done
+fi
+exit $status
