@@ -41,15 +41,19 @@ public final class CSVReader {
     private var remaining: Int64?
     /// Field bounds of the record `nextRaw` lends (start, end pairs).
     private var fieldBounds: [Int] = []
+    /// The file's text encoding; fields with non-ASCII bytes of a GBK file go
+    /// through this one converter.
+    public let encoding: TextEncoding
+    private let legacy: FieldDecoder?
 
-    public convenience init(path: String, displayName: String? = nil) throws {
-        try self.init(path: path, displayName: displayName, range: nil, header: nil)
+    public convenience init(path: String, displayName: String? = nil, encoding: TextEncoding = .utf8) throws {
+        try self.init(path: path, displayName: displayName, range: nil, header: nil, encoding: encoding)
     }
 
     /// Reads only `range` of a plain file (one of `CSVReader.parts`). The
     /// first part reads the header; the others are given it. Line numbers
     /// count from 1 at the part's start.
-    public init(path: String, displayName: String? = nil, range: Range<Int64>?, header given: [String]?) throws {
+    public init(path: String, displayName: String? = nil, range: Range<Int64>?, header given: [String]?, encoding: TextEncoding = .utf8) throws {
         let name = displayName ?? path
         try InputFile.checkRegular(path, shown: name)
         guard let file = gzopen(path, "rb") else {
@@ -60,6 +64,8 @@ public final class CSVReader {
         self.name = name
         self.buffer = [UInt8](repeating: 0, count: CSVReader.chunkSize)
         self.header = []
+        self.encoding = encoding
+        legacy = encoding == .utf8 ? nil : FieldDecoder(encoding)
         scratch.reserveCapacity(256)
         if let range {
             if range.lowerBound > 0 { gzseek(file, off_t(range.lowerBound), SEEK_SET) }
@@ -71,7 +77,7 @@ public final class CSVReader {
         }
 
         try fill()
-        if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
+        if encoding == .utf8, end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
             start += 3
         }
         guard let first = try next() else {
@@ -156,6 +162,8 @@ public final class CSVReader {
     /// `next()` reads it. The common row of a large export costs no
     /// allocation. Nil at end of file.
     public func nextRaw(_ visit: (RawRecord) -> Bool) throws -> RawStep? {
+        // Lent bytes are UTF-8 to their reader; a GBK file's records are decoded first.
+        if legacy != nil { return try next().map { .parsed($0) } }
         while true {
             if start < end, buffer[start] != Self.lf, buffer[start] != Self.cr {
                 let handled: Bool? = buffer.withUnsafeBufferPointer { b in
@@ -385,9 +393,45 @@ public final class CSVReader {
     @inline(__always)
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> String {
         if bytes.isEmpty { return "" }
+        if let legacy {
+            guard let s = legacy.decode(Array(bytes)) else {
+                throw InputError(file: name, line: line, reason: "is not valid \(encoding.rawValue) text")
+            }
+            return s
+        }
         guard let s = String(validating: bytes, as: UTF8.self) else {
             throw InputError(file: name, line: line, reason: "is not valid UTF-8 text (save the file as UTF-8)")
         }
         return s
+    }
+}
+
+extension CSVReader {
+    /// How much of a file the encoding is judged on: a district year of access
+    /// records is gigabytes, and a GBK export shows itself in its first rows.
+    public static let encodingSampleBytes = 16 << 20
+
+    /// The text encoding of a CSV file, judged the way Shapefile text is when
+    /// no .cpg says: a UTF-8 byte order mark or valid UTF-8 means UTF-8,
+    /// otherwise GBK (code page 936, what Chinese Excel saves as "CSV").
+    /// Judged on the first `sampleBytes` (a `.gz` after decompression); the
+    /// reason is for the run record.
+    public static func detectEncoding(path: String, sampleBytes: Int = encodingSampleBytes) -> (encoding: TextEncoding, reason: String) {
+        guard let file = gzopen(path, "rb") else { return (.utf8, "unreadable; UTF-8 assumed") }
+        defer { gzclose(file) }
+        var sample = [UInt8](repeating: 0, count: sampleBytes)
+        let got = sample.withUnsafeMutableBufferPointer { Int(gzread(file, $0.baseAddress, UInt32($0.count))) }
+        guard got > 0 else { return (.utf8, "empty; UTF-8 assumed") }
+        sample.removeSubrange(got...)
+        if got >= 3, sample[0] == 0xEF, sample[1] == 0xBB, sample[2] == 0xBF { return (.utf8, "UTF-8 byte order mark") }
+        if sample.allSatisfy({ $0 < 0x80 }) { return (.utf8, "plain ASCII") }
+        // A sample cut short may end inside a character: allow up to 3 bytes of it.
+        let cut = got == sampleBytes ? 3 : 0
+        for drop in 0...cut where drop < got {
+            if sample.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[..<(got - drop)]), as: UTF8.self) }) != nil {
+                return (.utf8, "valid UTF-8")
+            }
+        }
+        return (.gbk, "not valid UTF-8, so GBK")
     }
 }

@@ -139,6 +139,40 @@ final class FieldSpecTests: XCTestCase {
         XCTAssertEqual(problem("C.1\t车辆品牌\t0\t未识别\nC.1\t车辆品牌\t0\t其他\n"), "codes.tsv line 2 field code: code 0 appears twice in table C.1")
         XCTAssertEqual(problem("C.1\t车辆品牌\t0\t未识别\nC.1\t品牌\t1\t奥迪\n"), "codes.tsv line 2 field title: table C.1 is titled '车辆品牌' above, '品牌' here")
     }
+    /// A file of personal records: no reason quotes a value, whatever column
+    /// a name strayed into; the rules themselves are unchanged.
+    func testReasonsWithoutValues() throws {
+        let tables = try CodeTables(text: Self.codeTableText, file: "CodeTables.tsv")
+        let url = dir.appendingPathComponent("p.csv")
+        try "kmfs,n,t\n测试王五,1,2026-05-01 08:00:00\n9,13800138000,2026-05-01 08:00:00\n9,1,11010119900101123X\n".write(to: url, atomically: true, encoding: .utf8)
+        let specs = [FieldSpec("kmfs", .code(try tables.table("C.11"))), FieldSpec("n", .integer(min: 0, max: 10)), FieldSpec("t", .time)]
+        let out = try CSVTableLoader(specs, quotesValues: false).load(path: url.path, shown: "p.csv", times: times, progress: nil) { _ in }
+        XCTAssertEqual(out.rejects.map(\.reason), [
+            "is not a code of table C.11 开门方式 (1 刷卡开门, 9 人脸开门, 99 其他)",
+            "is above 10",
+            "is not a time; use yyyyMMddHHmmss, yyyy-MM-dd HH:mm:ss[.SSS] or ISO 8601 with offset",
+        ])
+    }
+
+    /// loadParts folds rows into a part, and rejects across fields get the file's line.
+    func testLoadPartsFoldsAndRejectsWithLines() throws {
+        let url = dir.appendingPathComponent("parts.csv")
+        try "a,b\n1,2\n3,x\n\n5,6\n7,0\n".write(to: url, atomically: true, encoding: .utf8)
+        let loader = CSVTableLoader([FieldSpec("a", .integer(min: nil, max: nil)), FieldSpec("b", .integer(min: nil, max: nil))], encoding: .detect)
+        let (parts, out) = try loader.loadParts(path: url.path, shown: "parts.csv", times: times, progress: nil,
+                                                makePart: { header in (header: header, sum: Int64(0)) }) { part, v, _ in
+            if v[2].int == 0 { return ("b", "must not be 0") }
+            part.sum += v[1].int! * v[2].int!
+            return nil
+        }
+        XCTAssertEqual(parts.map(\.sum).reduce(0, +), 1 * 2 + 5 * 6)
+        XCTAssertEqual(parts.first?.header, ["a", "b"])
+        XCTAssertEqual(out.dataRows, 4)
+        XCTAssertEqual(out.loaded, 2)
+        XCTAssertEqual(out.encoding, "UTF-8")
+        XCTAssertEqual(out.rejects, [Reject(file: "parts.csv", line: 3, field: "b", reason: "'x' is not a whole number"),
+                                     Reject(file: "parts.csv", line: 6, field: "b", reason: "must not be 0")])
+    }
 }
 
 /// Personal data never leaves the reader (seed 001 §7.5.8, §7.13): a whole

@@ -182,3 +182,54 @@ final class CSVReaderTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(rows[0].values[1], "z")
     }
 }
+
+/// GBK files (what Chinese Excel saves as "CSV") are told from UTF-8 and read.
+final class CSVEncodingTests: TemporaryDirectoryTestCase {
+    static func gbk(_ s: String) -> [UInt8] {
+        // 小区 = D0 A1 C7 F8, 门禁 = C3 C5 BD FB in GBK (code page 936).
+        var out: [UInt8] = []
+        for ch in s {
+            switch ch {
+            case "小": out += [0xD0, 0xA1]
+            case "区": out += [0xC7, 0xF8]
+            case "门": out += [0xC3, 0xC5]
+            case "禁": out += [0xBD, 0xFB]
+            default: out += Array(String(ch).utf8)
+            }
+        }
+        return out
+    }
+
+    func testGBKIsDetectedAndDecoded() throws {
+        let path = try file("gbk.csv", Self.gbk("sbbm,sbmc\nD1,门禁\nD2,\"小区,门禁\"\n"))
+        let (enc, why) = CSVReader.detectEncoding(path: path)
+        XCTAssertEqual(enc, .gbk)
+        XCTAssertEqual(why, "not valid UTF-8, so GBK")
+        let r = try CSVReader(path: path, encoding: enc)
+        XCTAssertEqual(r.header, ["sbbm", "sbmc"])
+        XCTAssertEqual(try r.next(), TableRow(line: 2, values: ["D1", "门禁"]))
+        XCTAssertEqual(try r.next(), TableRow(line: 3, values: ["D2", "小区,门禁"]))
+        var raw: [String] = []
+        let again = try CSVReader(path: path, encoding: .gbk)
+        while let step = try again.nextRaw({ _ in XCTFail("GBK records are never lent as bytes"); return true }) {
+            if case .parsed(let row) = step { raw.append(row.values[1]) }
+        }
+        XCTAssertEqual(raw, ["门禁", "小区,门禁"])
+    }
+
+    func testUTF8WithAndWithoutBOMAndASCII() throws {
+        XCTAssertEqual(CSVReader.detectEncoding(path: try file("bom.csv", [0xEF, 0xBB, 0xBF] + Array("a\n门禁\n".utf8))).reason, "UTF-8 byte order mark")
+        XCTAssertEqual(CSVReader.detectEncoding(path: try file("u.csv", "a\n门禁\n")).reason, "valid UTF-8")
+        XCTAssertEqual(CSVReader.detectEncoding(path: try file("a.csv", "a\nb\n")).reason, "plain ASCII")
+        // A sample cut inside a character is still UTF-8.
+        let cut = try file("cut.csv", Array("aa门".utf8))
+        XCTAssertEqual(CSVReader.detectEncoding(path: cut, sampleBytes: 4).encoding, .utf8)
+    }
+
+    /// A file judged GBK whose bytes are not GBK either: the line is named.
+    func testBadGBKNamesTheLine() throws {
+        let path = try file("bad.csv", Array("a\n".utf8) + [0xFF, 0xFF, 0x0A])
+        let r = try CSVReader(path: path, displayName: "bad.csv", encoding: .gbk)
+        XCTAssertThrowsError(try r.next()) { XCTAssertEqual("\($0)", "bad.csv line 2: is not valid GBK text") }
+    }
+}

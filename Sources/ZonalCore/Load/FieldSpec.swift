@@ -128,10 +128,15 @@ public struct FieldRule: Sendable {
 extension FieldSpec {
     /// Appends the field's store values, or returns why the row is rejected.
     /// Appending in place keeps a city day's millions of fields allocation-free.
-    func check(_ raw: String, _ times: TimeParser, into values: inout [SQLValue]) -> String? {
+    /// Without `quoting` no reason quotes the value: in a file of personal
+    /// records, a name typed into a code column must not reach the rejects.
+    func check(_ raw: String, _ times: TimeParser, into values: inout [SQLValue], quoting: Bool = true) -> String? {
         let v = raw.trimmedSpace
         // How reasons quote the value: a short prefix (personal fields are never quoted).
         var shown: String { Quote.prefix(v) }
+        // "'x' is not a number" or "is not a number".
+        var it: String { quoting ? "'\(shown)' " : "" }
+        var bare: String { quoting ? "\(shown) " : "" }
         if case .dropped = kind { return nil }
         if v.isEmpty {
             if required { return "is empty" }
@@ -143,40 +148,40 @@ extension FieldSpec {
             values.append(.text(v))
         case .oneOf(let allowed):
             guard allowed.contains(v) else {
-                return "'\(shown)' must be " + (allowed.count == 2 ? "\(allowed[0]) or \(allowed[1])" : "one of \(allowed.joined(separator: ", "))")
+                return it + "must be " + (allowed.count == 2 ? "\(allowed[0]) or \(allowed[1])" : "one of \(allowed.joined(separator: ", "))")
             }
             values.append(.text(v))
         case .code(let table):
-            guard table.name(of: v) != nil else { return "'\(shown)' is not a code of \(table.described)" }
+            guard table.name(of: v) != nil else { return it + "is not a code of \(table.described)" }
             values.append(.text(v))
         case .digits(let n):
             guard v.utf8.count == n, v.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                return "'\(shown)' must be \(n) digits" + (v.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) ? " (it has \(v.count))" : "")
+                return it + "must be \(n) digits" + (v.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) ? " (it has \(v.count))" : "")
             }
             values.append(.text(v))
         case .prefixed(let prefix):
-            guard v.hasPrefix(prefix) else { return "'\(shown)' does not start with \(prefix)" }
+            guard v.hasPrefix(prefix) else { return it + "does not start with \(prefix)" }
             values.append(.text(v))
         case .number(let lo, let hi):
-            guard let d = PlainNumber.parse(v) else { return "'\(shown)' is not a number" }
-            if let lo, d < lo { return "\(shown) is below \(DecimalFormat.trimmed(lo))" }
-            if let hi, d > hi { return "\(shown) is above \(DecimalFormat.trimmed(hi))" }
+            guard let d = PlainNumber.parse(v) else { return it + "is not a number" }
+            if let lo, d < lo { return bare + "is below \(DecimalFormat.trimmed(lo))" }
+            if let hi, d > hi { return bare + "is above \(DecimalFormat.trimmed(hi))" }
             values.append(.real(d))
         case .integer(let lo, let hi):
-            guard let i = Int64(v) else { return "'\(shown)' is not a whole number" }
-            if let lo, i < lo { return "\(shown) is below \(lo)" }
-            if let hi, i > hi { return "\(shown) is above \(hi)" }
+            guard let i = Int64(v) else { return it + "is not a whole number" }
+            if let lo, i < lo { return bare + "is below \(lo)" }
+            if let hi, i > hi { return bare + "is above \(hi)" }
             values.append(.integer(i))
         case .quantity(let q):
             let digits = v.hasSuffix(q.unit) ? String(v.dropLast(q.unit.count)).trimmedSpace : v
-            guard let d = PlainNumber.parse(digits) else { return "'\(shown)' is not a \(q.noun) like \(q.example) or \(q.example)\(q.unit)" }
+            guard let d = PlainNumber.parse(digits) else { return it + "is not a \(q.noun) like \(q.example) or \(q.example)\(q.unit)" }
             if (q.min.map { d < $0 } ?? false) || (q.max.map { d > $0 } ?? false) {
-                return "\(shown) is outside \(q.min.map(DecimalFormat.trimmed) ?? "")–\(q.max.map(DecimalFormat.trimmed) ?? "") \(q.unit)"
+                return bare + "is outside \(q.min.map(DecimalFormat.trimmed) ?? "")–\(q.max.map(DecimalFormat.trimmed) ?? "") \(q.unit)"
             }
             values.append(.real(d))
         case .time:
             guard let ms = times.parse(v) else {
-                return "'\(shown)' is not a time; use yyyyMMddHHmmss, yyyy-MM-dd HH:mm:ss[.SSS] or ISO 8601 with offset"
+                return it + "is not a time; use yyyyMMddHHmmss, yyyy-MM-dd HH:mm:ss[.SSS] or ISO 8601 with offset"
             }
             values.append(.text(times.format(ms, milliseconds: ms % 1000 != 0)))
             values.append(.integer(ms))

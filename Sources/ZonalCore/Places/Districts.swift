@@ -58,32 +58,11 @@ public struct DistrictLoader: DatasetLoader {
     }
 
     private func load(_ input: JobInput, into ins: RowInserter) throws -> LoadResult {
-        var features: [(line: Int, props: [String: String], shape: Shape?)] = []
-        var encoding: String?, crsLabel = "EPSG:4490 (GeoJSON lon/lat)"
-        if input.url.pathExtension.lowercased() == "shp" {
-            let r = try ShapefileReader(path: input.url.path, displayName: input.written)
-            encoding = r.encoding.rawValue
-            var transform: TransformToCGCS2000?
-            if let prj = r.prjText {
-                let t = try TransformToCGCS2000(definition: prj)
-                crsLabel = t.source.label
-                if !t.source.isCGCS2000Geographic { transform = t }
-            }
-            for i in 0..<r.count {
-                let f = try r.feature(i)
-                var shape = f.shape
-                if let t = transform, let s = shape { shape = .multiPolygon(try t(s.polygons)) }
-                features.append((f.record, f.attributes.reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value }, shape))
-            }
-        } else {
-            for f in try GeoJSONReader.read(path: input.url.path, displayName: input.written) {
-                features.append((f.index, f.properties.reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value }, f.shape))
-            }
-        }
+        let (features, encoding, crsLabel) = try PolygonFeatureFile.read(input)
         var rejects: [Reject] = []
         var rows = 0
         for f in features {
-            let code = f.props["adcode"] ?? f.props["code"] ?? ""
+            let code = f.properties["adcode"] ?? f.properties["code"] ?? ""
             guard code.count == 6, code.allSatisfy(\.isASCII), Int(code) != nil else {
                 rejects.append(Reject(file: input.written, line: f.line, field: "adcode",
                                       reason: code.isEmpty ? "is missing; each district needs its 6-digit GB/T 2260 code" : "'\(Quote.prefix(code))' is not a 6-digit GB/T 2260 code"))
@@ -98,7 +77,7 @@ public struct DistrictLoader: DatasetLoader {
                                       reason: "district \(code) has a vertex at \(bad.x), \(bad.y), outside longitude ±180 / latitude ±90"))
                 continue
             }
-            try ins.insert([.text(input.key), .text(code), f.props["name"].map { .text($0) } ?? .null], shape: s)
+            try ins.insert([.text(input.key), .text(code), f.properties["name"].map { .text($0) } ?? .null], shape: s)
             rows += 1
         }
         return LoadResult(rows: rows, replacedRows: 0,
@@ -108,3 +87,41 @@ public struct DistrictLoader: DatasetLoader {
     }
 }
 
+/// Polygon features of a GeoJSON file or a Shapefile (transformed to
+/// CGCS2000 when its .prj says another CRS), with attribute names in lower
+/// case: what every boundary input (districts, community boundaries) reads.
+public enum PolygonFeatureFile {
+    public struct Feature: Sendable {
+        /// The feature's 1-based number in the file (a Shapefile record, a GeoJSON feature).
+        public var line: Int
+        public var properties: [String: String]
+        public var shape: Shape?
+    }
+
+    /// The features, the DBF encoding (Shapefiles) and the source CRS, for the run record.
+    public static func read(_ input: JobInput) throws -> (features: [Feature], encoding: String?, crs: String) {
+        var features: [Feature] = []
+        var encoding: String?, crsLabel = "EPSG:4490 (GeoJSON lon/lat)"
+        if input.url.pathExtension.lowercased() == "shp" {
+            let r = try ShapefileReader(path: input.url.path, displayName: input.written)
+            encoding = r.encoding.rawValue
+            var transform: TransformToCGCS2000?
+            if let prj = r.prjText {
+                let t = try TransformToCGCS2000(definition: prj)
+                crsLabel = t.source.label
+                if !t.source.isCGCS2000Geographic { transform = t }
+            }
+            for i in 0..<r.count {
+                let f = try r.feature(i)
+                var shape = f.shape
+                if let t = transform, let s = shape { shape = .multiPolygon(try t(s.polygons)) }
+                features.append(Feature(line: f.record, properties: f.attributes.reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value }, shape: shape))
+            }
+        } else {
+            for f in try GeoJSONReader.read(path: input.url.path, displayName: input.written) {
+                features.append(Feature(line: f.index, properties: f.properties.reduce(into: [:]) { $0[$1.key.lowercased()] = $1.value }, shape: f.shape))
+            }
+        }
+        return (features, encoding, crsLabel)
+    }
+}
