@@ -43,8 +43,10 @@ let package = Package(
         .target(name: "ZonalRaces", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         .target(name: "ZonalMines", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
         .target(name: "ZonalVenues", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"]),
+        .target(name: "ZonalCommunity", dependencies: ["ZonalCore", "ZonalGeo", "ZonalStore", "ZonalIO"],
+                resources: [.copy("CodeTables.tsv")]),
         // The one list of domains (Domains.modules): add a domain's target here and its module there.
-        .target(name: "ZonalDomains", dependencies: ["ZonalCore", "ZonalFences", "ZonalBikes", "ZonalRaces", "ZonalMines", "ZonalVenues"]),
+        .target(name: "ZonalDomains", dependencies: ["ZonalCore", "ZonalFences", "ZonalBikes", "ZonalRaces", "ZonalMines", "ZonalVenues", "ZonalCommunity"]),
         .target(name: "ZonalFuzzing", dependencies: ["ZonalCore", "ZonalIO", "ZonalDomains"]),
         .executableTarget(name: "zonal", dependencies: [
             "ZonalCore", "ZonalDomains",
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "ZonalRacesTests", dependencies: ["ZonalRaces", "ZonalCore"]),
         .testTarget(name: "ZonalMinesTests", dependencies: ["ZonalMines", "ZonalCore"]),
         .testTarget(name: "ZonalVenuesTests", dependencies: ["ZonalVenues", "ZonalCore"]),
+        .testTarget(name: "ZonalCommunityTests", dependencies: ["ZonalCommunity", "ZonalCore", "ZonalIO"]),
         .testTarget(name: "ZonalFuzzingTests", dependencies: ["ZonalFuzzing"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["XLSXTestSupport"], exclude: ["Golden"]),
     ]

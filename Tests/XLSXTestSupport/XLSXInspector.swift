@@ -77,6 +77,17 @@ public struct XLSXInspector {
     /// A part of the package as text, e.g. "xl/workbook.xml".
     public func part(_ path: String) throws -> String { try Self.read(archive, path) }
 
+    /// Every part of the package, by path.
+    public var partPaths: [String] { archive.map(\.path) }
+
+    /// A part's bytes as stored once inflated.
+    public func partBytes(_ path: String) throws -> [UInt8] {
+        guard let entry = archive[path] else { throw InspectionError("the workbook has no \(path)") }
+        var data = Data()
+        _ = try archive.extract(entry) { data.append($0) }
+        return Array(data)
+    }
+
     /// The package path of a sheet, e.g. "xl/worksheets/sheet1.xml".
     public func path(ofSheet name: String) throws -> String {
         guard let p = sheetPaths[name] else { throw InspectionError("no sheet \(name); sheets: \(sheetNames)") }

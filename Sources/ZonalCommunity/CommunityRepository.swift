@@ -1,0 +1,115 @@
+import ZonalCore
+import ZonalGeo
+import ZonalStore
+
+/// A community as `communities` lists it (小区, by its platform code ptzcm).
+struct Community: Sendable, Equatable {
+    var ptzcm: String
+    var xqmc: String
+    var adminCode: String
+    var point: Coordinate?
+}
+
+/// A device as `community_devices` lists it (B.6.1).
+struct CommunityDevice: Sendable, Equatable {
+    var sbbm: String
+    var sbmc: String
+    var sblx: String
+    var zxzt: String
+    var syzt: String
+    var point: Coordinate?
+    var ptzcm: String
+}
+
+/// A B.7 standard address as written (every part may be empty).
+struct StandardAddress: Sendable, Equatable {
+    var line: Int
+    var dzbm = "", xz = "", xqmc = "", ldphxlh = "", ldph = "", dyhxh = "", dyh = "", lch = "", fjhxh = "", fjh = "", djsj = ""
+    /// Nil when the file has no ptzcm column or the value is empty.
+    var ptzcm: String?
+}
+
+/// A stranger's successful entries into one community (times ascending, epoch ms).
+struct StrangerEntries: Sendable {
+    var ptzcm: String
+    /// dabh for a person; the masked plate for a vehicle.
+    var shown: String
+    /// The keyed plate hash of a vehicle; empty for a person.
+    var key: String
+    var times: [Int64]
+}
+
+/// Everything the community task reads from the store. All community SQL lives here.
+struct CommunityRepository {
+    let store: Store
+
+    func communities() throws -> [Community] {
+        try store.select(CommunityTables.communities.name, columns: ["ptzcm", "xqmc", "admin_code"], geometry: true, orderBy: "ptzcm").map {
+            var point: Coordinate?
+            if case .point(let p)? = $0.shape { point = p }
+            return Community(ptzcm: $0.values[0].text ?? "", xqmc: $0.values[1].text ?? "", adminCode: $0.values[2].text ?? "", point: point)
+        }
+    }
+
+    func boundaries() throws -> [(ptzcm: String, xqmc: String, shape: Shape)] {
+        try store.select(CommunityTables.boundaries.name, columns: ["ptzcm", "xqmc"], geometry: true, orderBy: "ptzcm").compactMap {
+            guard let s = $0.shape else { return nil }
+            return ($0.values[0].text ?? "", $0.values[1].text ?? "", s)
+        }
+    }
+
+    func devices() throws -> [CommunityDevice] {
+        try store.select("community_devices", columns: ["sbbm", "sbmc", "sblx", "zxzt", "syzt", "ptzcm"], geometry: true, orderBy: "ptzcm, sbbm").map {
+            var point: Coordinate?
+            if case .point(let p)? = $0.shape { point = p }
+            let v = $0.values.map { $0.text ?? "" }
+            return CommunityDevice(sbbm: v[0], sbmc: v[1], sblx: v[2], zxzt: v[3], syzt: v[4], point: point, ptzcm: v[5])
+        }
+    }
+
+    /// Addresses in file order, and whether the file had a ptzcm column at all.
+    func addresses() throws -> [StandardAddress] {
+        guard try store.exists("addresses") else { return [] }
+        return try store.query("SELECT line, dzbm, xz, xqmc, ldphxlh, ldph, dyhxh, dyh, lch, fjhxh, fjh, djsj, ptzcm FROM addresses ORDER BY line").map { r in
+            let t = r.map { $0.text ?? "" }
+            return StandardAddress(line: Int(r[0].int ?? 0), dzbm: t[1], xz: t[2], xqmc: t[3], ldphxlh: t[4], ldph: t[5], dyhxh: t[6], dyh: t[7],
+                                   lch: t[8], fjhxh: t[9], fjh: t[10], djsj: t[11], ptzcm: t[12].isEmpty ? nil : t[12])
+        }
+    }
+
+    /// Passes per community and local hour: (ptzcm, date, hour) → counts.
+    func hours(_ table: TableSchema) throws -> [String: HourCounts] {
+        guard try store.exists(table.name) else { return [:] }
+        var out: [String: HourCounts] = [:]
+        try store.forEachRow("SELECT ptzcm, date, hour, entries, exits, failures, records, last_time_ms FROM \(table.name)") { r in
+            let key = HourKey.text(r[0].text ?? "", r[1].text ?? "", Int(r[2].int ?? 0))
+            out[key] = HourCounts(entries: r[3].int ?? 0, exits: r[4].int ?? 0, failures: r[5].int ?? 0, records: r[6].int ?? 0, lastMs: r[7].int ?? .min)
+        }
+        return out
+    }
+
+    func methods() throws -> [(ptzcm: String, kmfs: Int64, opens: Int64, failures: Int64)] {
+        guard try store.exists(AccessTables.methods.name) else { return [] }
+        return try store.query("SELECT ptzcm, kmfs, opens, failures FROM person_access_methods ORDER BY ptzcm, kmfs").map {
+            ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0)
+        }
+    }
+
+    func strangers(vehicles: Bool) throws -> [StrangerEntries] {
+        let table = vehicles ? AccessTables.vehicleStrangers.name : AccessTables.personStrangers.name
+        guard try store.exists(table) else { return [] }
+        let sql = vehicles ? "SELECT ptzcm, plate, plate_key, entry_times FROM vehicle_strangers"
+                           : "SELECT ptzcm, dabh, '', entry_times FROM person_strangers"
+        var out: [StrangerEntries] = []
+        try store.forEachRow(sql) { r in
+            guard case .blob(let b) = r[3] else { return }
+            out.append(StrangerEntries(ptzcm: r[0].text ?? "", shown: r[1].text ?? "", key: r[2].text ?? "", times: EntryTimes.decode(b)))
+        }
+        return out
+    }
+}
+
+/// "ptzcm|date|hour", the key community hours are merged by.
+enum HourKey {
+    static func text(_ ptzcm: String, _ date: String, _ hour: Int) -> String { "\(ptzcm)\u{1F}\(date)\u{1F}\(hour)" }
+}
