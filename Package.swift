@@ -32,7 +32,6 @@ let package = Package(
         .target(name: "ZonalStore", dependencies: ["CSpatiaLite", "ZonalGeo"]),
         .target(name: "ZonalIO", dependencies: [
             "CShapelib", "CXLSXWriter", "CGzip", "CCrypto", "ZonalGeo",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .target(name: "ZonalCore", dependencies: [
             "ZonalGeo", "ZonalStore", "ZonalIO",

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import ZIPFoundation
 
 /// Reads the first sheet of an .xlsx workbook as text rows, the same shape
 /// `CSVReader` produces, so loaders treat both formats identically.
@@ -21,21 +20,18 @@ public struct XLSXReader {
         func notWorkbook(_ why: String) -> InputError {
             InputError(file: name, reason: "is not an .xlsx workbook (\(why)); open it in Excel and save as .xlsx")
         }
-        let archive: Archive
+        let archive: ZipArchive
         do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            archive = try ZipArchive(path: path)
         } catch {
-            throw notWorkbook("it is not a zip archive")
+            throw notWorkbook("it \(error)")
         }
         func entryData(_ entryPath: String) throws -> Data? {
-            guard let entry = archive[entryPath] else { return nil }
-            var data = Data()
             do {
-                _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+                return try archive.data(entryPath).map { Data($0) }
             } catch {
-                throw notWorkbook("\(entryPath) is damaged")
+                throw notWorkbook("\(error)")
             }
-            return data
         }
 
         guard let workbookXML = try entryData("xl/workbook.xml") else {
@@ -350,3 +346,4 @@ fileprivate final class SheetParser {
         } catch { return false }
     }
 }
+
