@@ -64,7 +64,8 @@ enum Exporter {
         for spec in specs {
             let rows = spec.name == rejectsReport.name ? try readRejects(store) : try ReportTable.read(spec, from: store)
             let table = ReportTableData(spec: spec, rows: rows, headers: spec.columns.map { zh ? $0.zh : $0.name })
-            tables.append(table)
+            // Kept for the workbook and the page only: CSV alone never holds two reports at once.
+            if job.formats.contains(.html) || job.formats.contains(.xlsx) { tables.append(table) }
             let csv = out.appendingPathComponent("\(spec.name).csv").path
             try CSVWriter.write(path: csv, header: table.headers, rows: rows.map(\.cells))
             written.append(csv)

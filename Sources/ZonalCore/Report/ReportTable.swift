@@ -86,19 +86,37 @@ public enum ReportTable {
 
     /// Reads a report back in stored order, typed by its spec.
     public static func read(_ spec: ReportSpec, from store: Store) throws -> [ReportRow] {
-        try store.select(spec.name, columns: spec.columns.map(\.name), geometry: spec.geometry != nil, orderBy: "fid").map { row in
+        // A text equal to the row above's in the same column shares its
+        // storage: reports are sorted, so a 1.6-million-row report repeats
+        // each community code and date thousands of times.
+        var last = [Cell](repeating: .empty, count: spec.columns.count)
+        func cells(_ values: [SQLValue]) -> [Cell] {
             var cells: [Cell] = []
             cells.reserveCapacity(spec.columns.count)
-            for (c, v) in zip(spec.columns, row.values) {
+            for (i, (c, v)) in zip(spec.columns, values).enumerated() {
                 switch (c.kind, v) {
                 case (_, .null): cells.append(.empty)
-                case (.text, _), (.time, _): cells.append(.text(v.text ?? v.double.map { "\($0)" } ?? ""))
+                case (.text, _), (.time, _):
+                    let t = v.text ?? v.double.map { "\($0)" } ?? ""
+                    if case .text(let previous) = last[i], previous == t { cells.append(last[i]) }
+                    else { last[i] = .text(t); cells.append(last[i]) }
                 case (.integer, _): cells.append(v.int.map { .integer($0) } ?? .empty)
                 case (.decimal(let p), _): cells.append(v.double.map { .decimal($0, places: p) } ?? .empty)
                 case (.bool, _): cells.append(v.int.map { .bool($0 != 0) } ?? .empty)
                 }
             }
-            return ReportRow(cells, shape: row.shape)
+            return cells
+        }
+        if spec.geometry == nil {
+            // Streamed: the rows are never held twice.
+            guard try store.exists(spec.name) else { return [] }
+            var rows: [ReportRow] = []
+            let columns = spec.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            try store.forEachRow("SELECT \(columns) FROM \"\(spec.name)\" ORDER BY fid") { rows.append(ReportRow(cells($0))) }
+            return rows
+        }
+        return try store.select(spec.name, columns: spec.columns.map(\.name), geometry: true, orderBy: "fid").map { row in
+            ReportRow(cells(row.values), shape: row.shape)
         }
     }
 }
