@@ -66,13 +66,29 @@ struct AccessReading: Sendable {
 
     struct Problem: Error { var field: String; var reason: String; init(_ f: String, _ r: String) { field = f; reason = r } }
 
-    func hourRows(_ t: AccessTally, clock: TimeParser) -> [[SQLValue]] {
-        t.hours.sorted { $0.key < $1.key }.map { k, c in
+    /// The tally's hours as store rows, in key order, one at a time: a
+    /// district year has 1.6 million, and holding them all as values took
+    /// half a gigabyte.
+    func forEachHourRow(_ t: AccessTally, _ body: ([SQLValue]) throws -> Void) rethrows {
+        let names = communities.map { SQLValue.text($0) }   // one string per community, shared by its rows
+        var lastDay = Int64.min, date = SQLValue.null
+        for (k, c) in t.hours.sorted(by: { $0.key < $1.key }) {
             let community = Int(k >> 32), localHour = k & 0xFFFF_FFFF
-            let (y, m, d) = TimeParser.civilDate(Int(localHour.floorDiv(24)))
-            return [.text(communities[community]), .text(String(format: "%04d-%02d-%02d", y, m, d)), .integer(localHour - localHour.floorDiv(24) * 24),
-                    .integer(c.entries), .integer(c.exits), .integer(c.failures), .integer(c.records), .integer(c.lastMs)]
+            let day = localHour.floorDiv(24)
+            if day != lastDay {
+                let (y, m, d) = TimeParser.civilDate(Int(day))
+                date = .text(String(format: "%04d-%02d-%02d", y, m, d))
+                lastDay = day
+            }
+            try body([names[community], date, .integer(localHour - day * 24),
+                      .integer(c.entries), .integer(c.exits), .integer(c.failures), .integer(c.records), .integer(c.lastMs)])
         }
+    }
+
+    func hourRows(_ t: AccessTally) -> [[SQLValue]] {
+        var rows: [[SQLValue]] = []
+        forEachHourRow(t) { rows.append($0) }
+        return rows
     }
 
     /// Stranger rows: entry times sorted, by community then id.
@@ -118,8 +134,10 @@ struct PersonAccessLoader: DatasetLoader {
         let ryAt = at("ryid"), dabhAt = at("dabh"), kmfsAt = at("kmfs"), kmztAt = at("kmzt"), crlxAt = at("crlx")
         let jrAt = at("jrsj_ms"), lkAt = at("lksj_ms"), localAt = at("sfbxq"), communityAt = at("ptzcm")
         let clock = ctx.times
+        struct Part { var tally = AccessTally(); let fast: AccessFastPath.Person }
         let (parts, outcome) = try loader.loadParts(path: input.url.path, shown: input.written, times: clock, progress: ctx.progress,
-                                                    makePart: { _ in AccessTally() }) { tally, v, _ in
+                                                    makePart: { Part(fast: .init(header: $0, codes: codes, reading: reading, clock: clock)) },
+                                                    fast: { part, rec in part.fast.fold(&part.tally, rec) }) { part, v, _ in
             let community: Int32
             switch reading.community(v[communityAt]) { case .success(let c): community = c; case .failure(let p): return (p.field, p.reason) }
             let dabh = v[dabhAt].text ?? ""
@@ -130,17 +148,17 @@ struct PersonAccessLoader: DatasetLoader {
             let ms: Int64
             switch reading.time(entering: entering, jrsj: v[jrAt], lksj: v[lkAt]) { case .success(let t): ms = t; case .failure(let p): return (p.field, p.reason) }
             let succeeded = v[kmztAt].text == CommunityCodes.opened
-            tally.pass(community: community, ms: ms, clock: clock, entering: entering, succeeded: succeeded)
-            tally.attempt(community: community, method: Int(v[kmfsAt].text ?? "") ?? -1, failed: !succeeded)
+            part.tally.pass(community: community, ms: ms, clock: clock, entering: entering, succeeded: succeeded)
+            part.tally.attempt(community: community, method: Int(v[kmfsAt].text ?? "") ?? -1, failed: !succeeded)
             if succeeded, entering, !dabh.isEmpty, v[localAt].text == CommunityCodes.notResident {
-                tally.strangerEntry(StrangerKey(community: community, id: dabh), ms: ms)
+                part.tally.strangerEntry(StrangerKey(community: community, id: dabh), ms: ms)
             }
             return nil
         }
         var tally = AccessTally()
-        for p in parts { tally.merge(p) }
+        for p in parts { tally.merge(p.tally) }
         let (_, replaced) = try ctx.store.replaceRows([AccessTables.personHours, AccessTables.methods, AccessTables.personStrangers]) { ins in
-            for r in reading.hourRows(tally, clock: clock) { try ins[0].insert(r) }
+            try reading.forEachHourRow(tally) { try ins[0].insert($0) }
             for (k, m) in tally.methods.sorted(by: { $0.key < $1.key }) {
                 try ins[1].insert([.text(reading.communities[Int(k >> 16)]), .integer(k & 0xFFFF), .integer(m.opens), .integer(m.failures)])
             }
@@ -179,8 +197,9 @@ struct VehicleAccessLoader: DatasetLoader {
         // The clear plate is read from the row as written, hashed, and forgotten.
         let (parts, outcome) = try loader.loadParts(path: input.url.path, shown: input.written, times: clock, progress: ctx.progress,
                                                     makePart: { header in
-            (tally: AccessTally(), plateColumn: header.firstIndex { $0.caseInsensitiveCompare("cphm") == .orderedSame } ?? 0)
-        }) { part, v, row in
+            VehiclePart(plateColumn: header.firstIndex { $0.caseInsensitiveCompare("cphm") == .orderedSame } ?? 0,
+                        fast: .init(header: header, codes: codes, reading: reading, clock: clock, hash: hash))
+        }, fast: { part, rec in part.fast.fold(&part.tally, rec) }) { part, v, row in
             let community: Int32
             switch reading.community(v[communityAt]) { case .success(let c): community = c; case .failure(let p): return (p.field, p.reason) }
             let entering = v[crlxAt].text == CommunityCodes.entering
@@ -197,9 +216,17 @@ struct VehicleAccessLoader: DatasetLoader {
         var tally = AccessTally()
         for p in parts { tally.merge(p.tally) }
         let (_, replaced) = try ctx.store.replaceRows([AccessTables.vehicleHours, AccessTables.vehicleStrangers]) { ins in
-            for r in reading.hourRows(tally, clock: clock) { try ins[0].insert(r) }
+            try reading.forEachHourRow(tally) { try ins[0].insert($0) }
             for r in reading.strangerRows(tally, clock: clock, vehicles: true) { try ins[1].insert(r) }
         }
         return AccessReading.result(input, outcome, replaced: replaced, tally: tally, parts: parts.count)
     }
+}
+
+/// One part of vehicle_access read on one core.
+struct VehiclePart: Sendable {
+    var tally = AccessTally()
+    /// Where the clear plate is in a row, for its keyed hash.
+    let plateColumn: Int
+    let fast: AccessFastPath.Vehicle
 }

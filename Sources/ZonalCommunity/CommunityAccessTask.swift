@@ -70,16 +70,16 @@ public struct CommunityAccessTask: ZonalTask {
         let clock = ctx.job.times
         let repo = CommunityRepository(store: ctx.store)
         let communities = try repo.communities()
-        let persons = try repo.hours(AccessTables.personHours), cars = try repo.hours(AccessTables.vehicleHours)
 
-        // community_footfall: every hour with a successful pass.
+        // community_footfall: every hour with a successful pass, in report order from the store.
+        // Rows of one community share its code's string, and of one day its date's.
         var footfall: [ReportRow] = []
-        for key in Set(persons.keys).union(cars.keys) {
-            let p = persons[key] ?? HourCounts(), v = cars[key] ?? HourCounts()
-            guard p.entries + p.exits + v.entries + v.exits > 0 else { continue }
-            let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-            footfall.append(ReportRow([.text(parts[0]), .text(parts[1]), .integer(Int64(parts[2]) ?? 0),
-                                       .integer(p.entries), .integer(p.exits), .integer(v.entries), .integer(v.exits)]))
+        var community = Cell.text(""), date = Cell.text("")
+        try repo.footfall { r in
+            if community.display != r[0].text ?? "" { community = .text(r[0].text ?? "") }
+            if date.display != r[1].text ?? "" { date = .text(r[1].text ?? "") }
+            footfall.append(ReportRow([community, date, .integer(r[2].int ?? 0),
+                                       .integer(r[3].int ?? 0), .integer(r[4].int ?? 0), .integer(r[5].int ?? 0), .integer(r[6].int ?? 0)]))
         }
 
         let methodRows = try repo.methods().map { m in
@@ -88,7 +88,7 @@ public struct CommunityAccessTask: ZonalTask {
         }
 
         // The window ends at as_of: the job's, or the latest record loaded.
-        let latest = (persons.values.map(\.lastMs) + cars.values.map(\.lastMs)).filter { $0 != .min }.max()
+        let latest = try repo.latestRecord()
         let window = SuspectWindow(asOf: ctx.params[CommunityParams.asOf] ?? latest ?? 0,
                                    threshold: Int(ctx.params[CommunityParams.residentEntries]))
         func time(_ ms: Int64) -> Cell { .text(clock.format(ms, milliseconds: ms % 1000 != 0)) }
@@ -116,7 +116,7 @@ public struct CommunityAccessTask: ZonalTask {
         if ctx.params[CommunityParams.asOf] == nil, let latest {
             ctx.warnings.append(Warning(file: "params.as_of", reason: "not set; the 30-day window ends at the latest access record, \(clock.format(latest, milliseconds: false))"))
         }
-        let passes = persons.values.reduce(Int64(0)) { $0 + $1.entries + $1.exits }
+        let passes = try repo.personPasses()
         return TaskResult(reportRows: [Self.footfall.name: footfall.count, Self.methods.name: methodRows.count,
                                        Self.residents.name: residentRows.count, Self.vehicles.name: vehicleRows.count,
                                        Self.devices.name: deviceRows.count, Self.addresses.name: addressRows.count],

@@ -77,15 +77,34 @@ struct CommunityRepository {
         }
     }
 
-    /// Passes per community and local hour: (ptzcm, date, hour) → counts.
-    func hours(_ table: TableSchema) throws -> [String: HourCounts] {
-        guard try store.exists(table.name) else { return [:] }
-        var out: [String: HourCounts] = [:]
-        try store.forEachRow("SELECT ptzcm, date, hour, entries, exits, failures, records, last_time_ms FROM \(table.name)") { r in
-            let key = HourKey.text(r[0].text ?? "", r[1].text ?? "", Int(r[2].int ?? 0))
-            out[key] = HourCounts(entries: r[3].int ?? 0, exits: r[4].int ?? 0, failures: r[5].int ?? 0, records: r[6].int ?? 0, lastMs: r[7].int ?? .min)
+    /// community_footfall's rows: successful passes of persons and vehicles
+    /// per community and local hour, hours with at least one, in report order.
+    func footfall(_ row: ([SQLValue]) -> Void) throws {
+        var parts: [String] = []
+        if try store.exists(AccessTables.personHours.name) {
+            parts.append("SELECT ptzcm, date, hour, entries AS pi, exits AS po, 0 AS vi, 0 AS vo FROM person_access_hours WHERE entries + exits > 0")
         }
-        return out
+        if try store.exists(AccessTables.vehicleHours.name) {
+            parts.append("SELECT ptzcm, date, hour, 0, 0, entries, exits FROM vehicle_access_hours WHERE entries + exits > 0")
+        }
+        guard !parts.isEmpty else { return }
+        try store.forEachRow("SELECT ptzcm, date, hour, SUM(pi), SUM(po), SUM(vi), SUM(vo) FROM (" + parts.joined(separator: " UNION ALL ")
+                             + ") GROUP BY ptzcm, date, hour ORDER BY ptzcm, date, hour", [], row)
+    }
+
+    /// The latest record time loaded (epoch ms), persons and vehicles, either way, success or not.
+    func latestRecord() throws -> Int64? {
+        var latest: Int64?
+        for t in [AccessTables.personHours.name, AccessTables.vehicleHours.name] where try store.exists(t) {
+            if let v = try store.query("SELECT MAX(last_time_ms) FROM \(t)").first?.first?.int { latest = max(latest ?? v, v) }
+        }
+        return latest
+    }
+
+    /// Person passes of the whole period (the headline of report.html).
+    func personPasses() throws -> Int64 {
+        guard try store.exists(AccessTables.personHours.name) else { return 0 }
+        return try store.query("SELECT COALESCE(SUM(entries + exits), 0) FROM person_access_hours").first?.first?.int ?? 0
     }
 
     func methods() throws -> [(ptzcm: String, kmfs: Int64, opens: Int64, failures: Int64)] {
@@ -107,9 +126,4 @@ struct CommunityRepository {
         }
         return out
     }
-}
-
-/// "ptzcm|date|hour", the key community hours are merged by.
-enum HourKey {
-    static func text(_ ptzcm: String, _ date: String, _ hour: Int) -> String { "\(ptzcm)\u{1F}\(date)\u{1F}\(hour)" }
 }

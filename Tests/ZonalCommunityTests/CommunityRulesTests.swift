@@ -116,7 +116,7 @@ final class CommunityRulesTests: XCTestCase {
         t.pass(community: 0, ms: ms("2026-05-31 23:59:59"), clock: clock, entering: true, succeeded: true)
         t.pass(community: 0, ms: ms("2026-06-01 00:00:00"), clock: clock, entering: false, succeeded: true)
         t.pass(community: 0, ms: ms("2026-06-01 00:30:00"), clock: clock, entering: true, succeeded: false)
-        let rows = AccessReading(communities: ["TJ01"]).hourRows(t, clock: clock)
+        let rows = AccessReading(communities: ["TJ01"]).hourRows(t)
         XCTAssertEqual(rows, [
             [.text("TJ01"), .text("2026-05-31"), .integer(23), .integer(1), .integer(0), .integer(0), .integer(1), .integer(ms("2026-05-31 23:59:59"))],
             [.text("TJ01"), .text("2026-06-01"), .integer(0), .integer(0), .integer(1), .integer(1), .integer(2), .integer(ms("2026-06-01 00:30:00"))],

@@ -1,0 +1,153 @@
+import ZonalCore
+import ZonalIO
+
+/// Access records read in place, as bytes: what a district year's 25
+/// million rows cost without a String per field. Each check here accepts
+/// only what the field specs accept exactly so (a value with spaces around
+/// it, a quote, a code with a sign or a leading zero goes to the checked
+/// path instead, which also words any reject), and folds the record exactly
+/// as the checked path's `visit` does.
+struct AccessFastPath: Sendable {
+    /// A code table's codes that are plain numbers 0–999, by value.
+    struct Codes: Sendable {
+        var valid = [Bool](repeating: false, count: 1000)
+        init(_ t: CodeTable) { for c in t.codes { if let v = Self.plain(Array(c.utf8)[...]) { valid[v] = true } } }
+
+        /// "0", "12", "99": 1–3 digits, no leading zero. Nil for anything else.
+        static func plain<C: Collection>(_ b: C) -> Int? where C.Element == UInt8 {
+            guard !b.isEmpty, b.count <= 3, b.count == 1 || b.first != 48 else { return nil }
+            var v = 0
+            for d in b { guard d >= 48 && d <= 57 else { return nil }; v = v * 10 + Int(d - 48) }
+            return v
+        }
+
+        func code(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard let v = Self.plain(b), valid[v] else { return nil }
+            return v
+        }
+    }
+
+    let width: Int
+    let column: [String: Int]
+    let reading: AccessReading
+    let clock: TimeParser
+
+    init(header: [String], reading: AccessReading, clock: TimeParser) {
+        width = header.count
+        var c: [String: Int] = [:]
+        for (i, h) in header.enumerated() where c[h.lowercased()] == nil { c[h.lowercased()] = i }
+        column = c
+        self.reading = reading
+        self.clock = clock
+    }
+
+    /// The field's bytes, empty when the file has no such column; nil when
+    /// it has spaces around it (the checked path trims them).
+    @inline(__always)
+    static func field(_ rec: CSVReader.RawRecord, _ i: Int?) -> UnsafeBufferPointer<UInt8>? {
+        guard let i else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let b = rec[i]
+        if let f = b.first, let l = b.last, f <= 0x20 || l <= 0x20 { return nil }
+        return b
+    }
+
+    /// An optional time: .some(nil) when empty, nil when not a time.
+    @inline(__always)
+    func time(_ b: UnsafeBufferPointer<UInt8>) -> Int64?? {
+        if b.isEmpty { return .some(nil) }
+        guard let t = clock.parse(bytes: b) else { return nil }
+        return .some(t)
+    }
+
+    func community(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard !b.isEmpty, let s = Self.text(b) else { return nil }
+        return reading.indexOf[s]
+    }
+
+    /// The field as text; nil when it is not UTF-8 (the checked path says so).
+    static func text(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        for x in b where x >= 0x80 { return String(validating: b, as: UTF8.self) }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// Persons: the same checks as `PersonAccessLoader.fields` and its visit.
+    struct Person: Sendable {
+        let base: AccessFastPath
+        let household: Codes, method: Codes, state: Codes, direction: Codes, resident: Codes
+        let ry: Int?, dabh: Int?, zhlx: Int?, kmfs: Int?, kmzt: Int?, crlx: Int?, jrsj: Int?, lksj: Int?, sfbxq: Int?, ptzcm: Int?
+
+        init(header: [String], codes: CommunityCodes, reading: AccessReading, clock: TimeParser) {
+            base = AccessFastPath(header: header, reading: reading, clock: clock)
+            household = Codes(codes.householdType); method = Codes(codes.openMethod); state = Codes(codes.openState)
+            direction = Codes(codes.direction); resident = Codes(codes.isResident)
+            let c = base.column
+            ry = c["ryid"]; dabh = c["dabh"]; zhlx = c["zhlx"]; kmfs = c["kmfs"]; kmzt = c["kmzt"]; crlx = c["crlx"]
+            jrsj = c["jrsj"]; lksj = c["lksj"]; sfbxq = c["sfbxq"]; ptzcm = c["ptzcm"]
+        }
+
+        func fold(_ tally: inout AccessTally, _ rec: CSVReader.RawRecord) -> Bool {
+            guard rec.count == base.width, zhlx != nil, kmfs != nil, kmzt != nil, crlx != nil, ptzcm != nil else { return false }
+            typealias F = AccessFastPath
+            guard let ryB = F.field(rec, ry), let dabhB = F.field(rec, dabh), let zhlxB = F.field(rec, zhlx), let kmfsB = F.field(rec, kmfs),
+                  let kmztB = F.field(rec, kmzt), let crlxB = F.field(rec, crlx), let jrB = F.field(rec, jrsj), let lkB = F.field(rec, lksj),
+                  let localB = F.field(rec, sfbxq), let communityB = F.field(rec, ptzcm) else { return false }
+            guard household.code(zhlxB) != nil, let m = method.code(kmfsB), let st = state.code(kmztB), let dir = direction.code(crlxB),
+                  let jr = base.time(jrB), let lk = base.time(lkB), let community = base.community(communityB) else { return false }
+            var local: Int?
+            if !localB.isEmpty { guard let v = resident.code(localB) else { return false }; local = v }
+            guard !(dabhB.isEmpty && ryB.isEmpty) else { return false }
+            let entering = dir == 1
+            guard let ms = entering ? jr : lk else { return false }
+            let succeeded = st == 1
+            let stranger = succeeded && entering && !dabhB.isEmpty && local == 0
+            var id = ""
+            if stranger { guard let d = F.text(dabhB) else { return false }; id = d }
+            tally.pass(community: community, ms: ms, clock: base.clock, entering: entering, succeeded: succeeded)
+            tally.attempt(community: community, method: m, failed: !succeeded)
+            if stranger { tally.strangerEntry(StrangerKey(community: community, id: id), ms: ms) }
+            return true
+        }
+    }
+
+    /// Vehicles: the same checks as `VehicleAccessLoader.fields` and its visit.
+    struct Vehicle: Sendable {
+        let base: AccessFastPath
+        let hash: KeyedHash
+        let parking: Codes, direction: Codes, resident: Codes, brand: Codes, kind: Codes
+        let cphm: Int?, tclx: Int?, crlx: Int?, sbbm: Int?, jrsj: Int?, lksj: Int?, txqk: Int?, sfbxq: Int?, ptzcm: Int?, clpp: Int?, cllx: Int?
+
+        init(header: [String], codes: CommunityCodes, reading: AccessReading, clock: TimeParser, hash: KeyedHash) {
+            base = AccessFastPath(header: header, reading: reading, clock: clock)
+            self.hash = hash
+            parking = Codes(codes.parkingType); direction = Codes(codes.direction); resident = Codes(codes.isResident)
+            brand = Codes(codes.vehicleBrand); kind = Codes(codes.vehicleType)
+            let c = base.column
+            cphm = c["cphm"]; tclx = c["tclx"]; crlx = c["crlx"]; sbbm = c["sbbm"]; jrsj = c["jrsj"]; lksj = c["lksj"]
+            txqk = c["txqk"]; sfbxq = c["sfbxq"]; ptzcm = c["ptzcm"]; clpp = c["clpp"]; cllx = c["cllx"]
+        }
+
+        func fold(_ tally: inout AccessTally, _ rec: CSVReader.RawRecord) -> Bool {
+            guard rec.count == base.width, cphm != nil, crlx != nil, sbbm != nil, txqk != nil, ptzcm != nil else { return false }
+            typealias F = AccessFastPath
+            guard let plateB = F.field(rec, cphm), let tclxB = F.field(rec, tclx), let crlxB = F.field(rec, crlx), let sbbmB = F.field(rec, sbbm),
+                  let jrB = F.field(rec, jrsj), let lkB = F.field(rec, lksj), let passB = F.field(rec, txqk), let localB = F.field(rec, sfbxq),
+                  let communityB = F.field(rec, ptzcm), let brandB = F.field(rec, clpp), let kindB = F.field(rec, cllx) else { return false }
+            guard !sbbmB.isEmpty, let dir = direction.code(crlxB), passB.count == 1, passB[0] == 48 || passB[0] == 49,
+                  let jr = base.time(jrB), let lk = base.time(lkB), let community = base.community(communityB) else { return false }
+            if !tclxB.isEmpty { guard parking.code(tclxB) != nil else { return false } }
+            if !brandB.isEmpty { guard brand.code(brandB) != nil else { return false } }
+            if !kindB.isEmpty { guard kind.code(kindB) != nil else { return false } }
+            var local: Int?
+            if !localB.isEmpty { guard let v = resident.code(localB) else { return false }; local = v }
+            guard !plateB.isEmpty, let plate = F.text(plateB), let masked = Masking.plate.mask(plate) else { return false }
+            let entering = dir == 1
+            guard let ms = entering ? jr : lk else { return false }
+            let succeeded = passB[0] == 49
+            tally.pass(community: community, ms: ms, clock: base.clock, entering: entering, succeeded: succeeded)
+            if succeeded, entering, local == 0 {
+                tally.strangerEntry(StrangerKey(community: community, id: hash.hex(plate)), ms: ms, plate: masked)
+            }
+            return true
+        }
+    }
+}
