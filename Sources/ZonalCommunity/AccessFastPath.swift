@@ -31,8 +31,14 @@ struct AccessFastPath: Sendable {
     let column: [String: Int]
     let reading: AccessReading
     let clock: TimeParser
+    let codeBytes: [[UInt8]]
+    let codeHashes: [UInt64: [Int32]]
 
     init(header: [String], reading: AccessReading, clock: TimeParser) {
+        codeBytes = reading.communities.map { Array($0.utf8) }
+        var hashes: [UInt64: [Int32]] = [:]
+        for (i, b) in codeBytes.enumerated() { hashes[Self.fnv(b), default: []].append(Int32(i)) }
+        codeHashes = hashes
         width = header.count
         var c: [String: Int] = [:]
         for (i, h) in header.enumerated() where c[h.lowercased()] == nil { c[h.lowercased()] = i }
@@ -59,9 +65,19 @@ struct AccessFastPath: Sendable {
         return .some(t)
     }
 
+    /// The community of a ptzcm, by its bytes: no String per record (a
+    /// 32-character code is a heap allocation). FNV-1a of the bytes finds
+    /// the candidate; the bytes themselves decide.
     func community(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
-        guard !b.isEmpty, let s = Self.text(b) else { return nil }
-        return reading.indexOf[s]
+        guard !b.isEmpty, let candidates = codeHashes[Self.fnv(b)] else { return nil }
+        for c in candidates where codeBytes[Int(c)].elementsEqual(b) { return c }
+        return nil
+    }
+
+    static func fnv<C: Sequence>(_ b: C) -> UInt64 where C.Element == UInt8 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 
     /// The field as text; nil when it is not UTF-8 (the checked path says so).
@@ -126,6 +142,27 @@ struct AccessFastPath: Sendable {
             txqk = c["txqk"]; sfbxq = c["sfbxq"]; ptzcm = c["ptzcm"]; clpp = c["clpp"]; cllx = c["cllx"]
         }
 
+        /// A plate `Masking.plate` accepts, judged on its bytes: 5–10
+        /// characters, each printable ASCII other than space and `*`, or a
+        /// CJK ideograph (三-byte UTF-8 E4–E9) — every plate of the
+        /// mainland. Anything else (combining marks, other scripts) goes to
+        /// the checked path, which counts characters as `Masking` does.
+        static func plainPlate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            var i = 0, chars = 0
+            while i < b.count {
+                let x = b[i]
+                if x < 0x80 {
+                    guard x > 0x20, x != 0x2A, x != 0x7F else { return false }
+                    i += 1
+                } else {
+                    guard x >= 0xE4, x <= 0xE9, i + 2 < b.count, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80 else { return false }
+                    i += 3
+                }
+                chars += 1
+            }
+            return chars >= 5 && chars <= 10
+        }
+
         func fold(_ tally: inout AccessTally, _ rec: CSVReader.RawRecord) -> Bool {
             guard rec.count == base.width, cphm != nil, crlx != nil, sbbm != nil, txqk != nil, ptzcm != nil else { return false }
             typealias F = AccessFastPath
@@ -139,14 +176,19 @@ struct AccessFastPath: Sendable {
             if !kindB.isEmpty { guard kind.code(kindB) != nil else { return false } }
             var local: Int?
             if !localB.isEmpty { guard let v = resident.code(localB) else { return false }; local = v }
-            guard !plateB.isEmpty, let plate = F.text(plateB), let masked = Masking.plate.mask(plate) else { return false }
+            guard Self.plainPlate(plateB) else { return false }
             let entering = dir == 1
             guard let ms = entering ? jr : lk else { return false }
             let succeeded = passB[0] == 49
-            tally.pass(community: community, ms: ms, clock: base.clock, entering: entering, succeeded: succeeded)
-            if succeeded, entering, local == 0 {
-                tally.strangerEntry(StrangerKey(community: community, id: hash.hex(plate)), ms: ms, plate: masked)
+            let stranger = succeeded && entering && local == 0
+            var key = "", masked = ""
+            if stranger {
+                let plate = String(decoding: plateB, as: UTF8.self)
+                guard let m = Masking.plate.mask(plate) else { return false }
+                key = hash.hex(plate); masked = m
             }
+            tally.pass(community: community, ms: ms, clock: base.clock, entering: entering, succeeded: succeeded)
+            if stranger { tally.strangerEntry(StrangerKey(community: community, id: key), ms: ms, plate: masked) }
             return true
         }
     }

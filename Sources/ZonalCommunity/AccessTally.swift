@@ -11,6 +11,12 @@ struct HourCounts: Sendable, Equatable {
     /// The latest record time in the hour (epoch ms): `as_of` defaults to the latest of all.
     var lastMs: Int64 = .min
 
+    mutating func count(entering: Bool, succeeded: Bool, ms: Int64) {
+        records += 1
+        if succeeded { if entering { entries += 1 } else { exits += 1 } } else { failures += 1 }
+        lastMs = max(lastMs, ms)
+    }
+
     mutating func add(_ o: HourCounts) {
         entries += o.entries; exits += o.exits; failures += o.failures; records += o.records; lastMs = max(lastMs, o.lastMs)
     }
@@ -42,20 +48,13 @@ struct AccessTally: Sendable {
     /// One valid record: `entering` (crlx 1) or leaving, succeeded or failed, at `ms`.
     mutating func pass(community: Int32, ms: Int64, clock: TimeParser, entering: Bool, succeeded: Bool) {
         let local = (ms + clock.utcOffsetMs(at: ms)).floorDiv(3_600_000)
-        let k = Self.hourKey(community: community, localHour: local)
-        var c = hours[k] ?? HourCounts()
-        c.records += 1
-        if succeeded { if entering { c.entries += 1 } else { c.exits += 1 } } else { c.failures += 1 }
-        c.lastMs = max(c.lastMs, ms)
-        hours[k] = c
+        // One hash lookup per record: updated in place.
+        hours[Self.hourKey(community: community, localHour: local), default: HourCounts()].count(entering: entering, succeeded: succeeded, ms: ms)
     }
 
     mutating func attempt(community: Int32, method: Int, failed: Bool) {
-        let k = Int64(community) << 16 | Int64(method)
-        var m = methods[k] ?? (0, 0)
-        m.opens += 1
-        if failed { m.failures += 1 }
-        methods[k] = m
+        methods[Int64(community) << 16 | Int64(method), default: (0, 0)].opens += 1
+        if failed { methods[Int64(community) << 16 | Int64(method), default: (0, 0)].failures += 1 }
     }
 
     mutating func strangerEntry(_ key: StrangerKey, ms: Int64, plate: String? = nil) {
