@@ -1,3 +1,4 @@
+import Foundation
 import ZonalCore
 import ZonalIO
 
@@ -32,13 +33,11 @@ struct AccessFastPath: Sendable {
     let reading: AccessReading
     let clock: TimeParser
     let codeBytes: [[UInt8]]
-    let codeHashes: [UInt64: [Int32]]
+    let slots: [(UInt64, Int32)]
 
     init(header: [String], reading: AccessReading, clock: TimeParser) {
         codeBytes = reading.communities.map { Array($0.utf8) }
-        var hashes: [UInt64: [Int32]] = [:]
-        for (i, b) in codeBytes.enumerated() { hashes[Self.fnv(b), default: []].append(Int32(i)) }
-        codeHashes = hashes
+        slots = Self.table(codeBytes)
         width = header.count
         var c: [String: Int] = [:]
         for (i, h) in header.enumerated() where c[h.lowercased()] == nil { c[h.lowercased()] = i }
@@ -66,18 +65,43 @@ struct AccessFastPath: Sendable {
     }
 
     /// The community of a ptzcm, by its bytes: no String per record (a
-    /// 32-character code is a heap allocation). FNV-1a of the bytes finds
-    /// the candidate; the bytes themselves decide.
+    /// 32-character code is a heap allocation) and no Dictionary: FNV-1a of
+    /// the bytes probes an open-addressed table, and the bytes decide.
     func community(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
-        guard !b.isEmpty, let candidates = codeHashes[Self.fnv(b)] else { return nil }
-        for c in candidates where codeBytes[Int(c)].elementsEqual(b) { return c }
-        return nil
+        guard !b.isEmpty else { return nil }
+        let h = Self.fnv(b)
+        var slot = Int(truncatingIfNeeded: h) & (slots.count - 1)
+        return slots.withUnsafeBufferPointer { table in
+            while true {
+                let (hash, index) = table[slot]
+                if index < 0 { return nil }
+                if hash == h {
+                    let code = codeBytes[Int(index)]
+                    if code.count == b.count, code.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) { return index }
+                }
+                slot = (slot + 1) & (table.count - 1)
+            }
+        }
     }
 
-    static func fnv<C: Sequence>(_ b: C) -> UInt64 where C.Element == UInt8 {
+    static func fnv(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3 }
         return h
+    }
+
+    /// (hash, community) slots, a power of two at least 4× the communities; index −1 is empty.
+    static func table(_ codes: [[UInt8]]) -> [(UInt64, Int32)] {
+        var size = 16
+        while size < codes.count * 4 { size *= 2 }
+        var t = [(UInt64, Int32)](repeating: (0, -1), count: size)
+        for (i, c) in codes.enumerated() where !c.isEmpty {
+            let h = c.withUnsafeBufferPointer { fnv($0) }
+            var slot = Int(truncatingIfNeeded: h) & (size - 1)
+            while t[slot].1 >= 0 { slot = (slot + 1) & (size - 1) }
+            t[slot] = (h, Int32(i))
+        }
+        return t
     }
 
     /// The field as text; nil when it is not UTF-8 (the checked path says so).
