@@ -72,14 +72,9 @@ public struct CommunityAccessTask: ZonalTask {
         let communities = try repo.communities()
 
         // community_footfall: every hour with a successful pass, in report order from the store.
-        // Rows of one community share its code's string, and of one day its date's.
         var footfall: [ReportRow] = []
-        var community = Cell.text(""), date = Cell.text("")
-        try repo.footfall { r in
-            if community.display != r[0].text ?? "" { community = .text(r[0].text ?? "") }
-            if date.display != r[1].text ?? "" { date = .text(r[1].text ?? "") }
-            footfall.append(ReportRow([community, date, .integer(r[2].int ?? 0),
-                                       .integer(r[3].int ?? 0), .integer(r[4].int ?? 0), .integer(r[5].int ?? 0), .integer(r[6].int ?? 0)]))
+        try repo.footfall { ptzcm, date, hour, n in
+            footfall.append(ReportRow([.text(ptzcm), .text(date), .integer(hour), .integer(n[0]), .integer(n[1]), .integer(n[2]), .integer(n[3])]))
         }
 
         let methodRows = try repo.methods().map { m in

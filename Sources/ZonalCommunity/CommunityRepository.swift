@@ -77,19 +77,47 @@ struct CommunityRepository {
         }
     }
 
-    /// community_footfall's rows: successful passes of persons and vehicles
-    /// per community and local hour, hours with at least one, in report order.
-    func footfall(_ row: ([SQLValue]) -> Void) throws {
-        var parts: [String] = []
-        if try store.exists(AccessTables.personHours.name) {
-            parts.append("SELECT ptzcm, date, hour, entries AS pi, exits AS po, 0 AS vi, 0 AS vo FROM person_access_hours WHERE entries + exits > 0")
+    /// One hour of one community's passes, as the hour tables keep it.
+    struct HourPasses {
+        var ptzcm: String, date: String, hour: Int64, entries: Int64, exits: Int64
+        static func precedes(_ a: HourPasses, _ b: HourPasses) -> Bool { (a.ptzcm, a.date, a.hour) < (b.ptzcm, b.date, b.hour) }
+    }
+
+    /// Hours with at least one successful pass, in (ptzcm, date, hour) order.
+    /// The loaders write them in that order, so they are read by rowid and
+    /// only sorted if they are not (a GROUP BY over both tables took 4.6 s
+    /// of a district year's 9 s task). Rows of one community share its
+    /// code's string.
+    func passes(_ table: TableSchema) throws -> [HourPasses] {
+        guard try store.exists(table.name) else { return [] }
+        var out: [HourPasses] = []
+        var ptzcm = "", date = ""
+        try store.forEachRow("SELECT ptzcm, date, hour, entries, exits FROM \(table.name) WHERE entries + exits > 0 ORDER BY rowid") { r in
+            let p = r[0].text ?? "", d = r[1].text ?? ""
+            if p != ptzcm { ptzcm = p }
+            if d != date { date = d }
+            out.append(HourPasses(ptzcm: ptzcm, date: date, hour: r[2].int ?? 0, entries: r[3].int ?? 0, exits: r[4].int ?? 0))
         }
-        if try store.exists(AccessTables.vehicleHours.name) {
-            parts.append("SELECT ptzcm, date, hour, 0, 0, entries, exits FROM vehicle_access_hours WHERE entries + exits > 0")
+        if !zip(out, out.dropFirst()).allSatisfy({ HourPasses.precedes($0, $1) }) { out.sort(by: HourPasses.precedes) }
+        return out
+    }
+
+    /// community_footfall's rows: persons' and vehicles' hours merged, in report order.
+    func footfall(_ row: (_ ptzcm: String, _ date: String, _ hour: Int64, _ counts: [Int64]) -> Void) throws {
+        let persons = try passes(AccessTables.personHours), vehicles = try passes(AccessTables.vehicleHours)
+        var i = 0, j = 0
+        while i < persons.count || j < vehicles.count {
+            if j == vehicles.count || (i < persons.count && HourPasses.precedes(persons[i], vehicles[j])) {
+                let p = persons[i]; i += 1
+                row(p.ptzcm, p.date, p.hour, [p.entries, p.exits, 0, 0])
+            } else if i == persons.count || HourPasses.precedes(vehicles[j], persons[i]) {
+                let v = vehicles[j]; j += 1
+                row(v.ptzcm, v.date, v.hour, [0, 0, v.entries, v.exits])
+            } else {
+                let p = persons[i], v = vehicles[j]; i += 1; j += 1
+                row(p.ptzcm, p.date, p.hour, [p.entries, p.exits, v.entries, v.exits])
+            }
         }
-        guard !parts.isEmpty else { return }
-        try store.forEachRow("SELECT ptzcm, date, hour, SUM(pi), SUM(po), SUM(vi), SUM(vo) FROM (" + parts.joined(separator: " UNION ALL ")
-                             + ") GROUP BY ptzcm, date, hour ORDER BY ptzcm, date, hour", [], row)
     }
 
     /// The latest record time loaded (epoch ms), persons and vehicles, either way, success or not.
