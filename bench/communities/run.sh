@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Benchmark: one Tianjin district year of smart-safe-community data (200 communities,
+# ~20,500 addresses, ~3,300 devices, 20 million person and 5 million vehicle access
+# records, a few rejects) through Zonal's community_access and through DuckDB doing
+# the same work. Each tool goes from the input files to a persistent store and writes
+# the six reports (community_footfall, access_methods, suspected_residents,
+# suspected_vehicles, device_online, address_audit).
+#
+#   bash bench/communities/run.sh                  # generates the data on first use (numpy, duckdb)
+#   RUNS=3 bash bench/communities/run.sh           # best wall time of 3 runs per tool
+#   TOOLS=duckdb bash bench/communities/run.sh
+#   ZONAL_BIN=.build/release/zonal bash bench/communities/run.sh   # no build: use this binary
+#
+# Without ZONAL_BIN, Zonal is built first (swift build -c release --product zonal).
+# Prints per tool: wall time, records per second (person + vehicle records / wall),
+# peak memory (max RSS, GNU time) and the ratio to the fastest; the target (Zonal
+# faster than DuckDB with lower peak memory); then whether the tools agree on the six
+# reports (exit 1 when they do not).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+DATA="$ROOT/bench/data/communities"
+JOB="$HERE/district-year.yaml"
+RUNS=${RUNS:-1}
+TOOLS=${TOOLS:-"zonal duckdb"}
+REPORTS="community_footfall access_methods suspected_residents suspected_vehicles device_online address_audit"
+cd "$ROOT"
+
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+python3 -c "import numpy" 2>/dev/null || pip install -q numpy
+for f in communities.csv addresses.csv community_devices.csv person_access.csv vehicle_access.csv expected_counts.json; do
+  if [ ! -f "$DATA/$f" ]; then
+    echo "generating the data into $DATA (2–4 min, ~3 GB of memory, 3.9 GB on disk)"
+    python3 "$HERE/make_district_year.py" "$DATA"
+    break
+  fi
+done
+N_REC=$(python3 -c "import json,sys; e=json.load(open(sys.argv[1])); print(e['person_rows'] + e['vehicle_rows'])" \
+        "$DATA/expected_counts.json")
+mkdir -p "$DATA/time"
+
+# ---- which tools can run
+declare -A CMD OUTDIR
+run_list=()
+for t in $TOOLS; do
+  case $t in
+    duckdb)
+      if python3 -c "import duckdb" 2>/dev/null || pip install -q duckdb; then
+        CMD[$t]="python3 $HERE/duckdb_communities.py $DATA $JOB"; run_list+=("$t")
+      else echo "duckdb: skipped (pip install duckdb failed)"; fi ;;
+    zonal)
+      bin=${ZONAL_BIN:-}
+      if [ -z "$bin" ]; then
+        echo "zonal: building (swift build -c release --product zonal)"
+        if ! swift build -c release --product zonal >"$DATA/time/zonal-build.log" 2>&1; then
+          echo "zonal: skipped (build failed, see $DATA/time/zonal-build.log)"; tail -n 15 "$DATA/time/zonal-build.log"
+          continue
+        fi
+        bin=.build/release/zonal
+      fi
+      if [ ! -x "$bin" ]; then echo "zonal: skipped (no executable $bin)"; continue; fi
+      listed=$("$bin" tasks 2>/dev/null || true)   # captured first: grep -q would cut the pipe under pipefail
+      if ! grep -qx 'community_access' <<<"$listed"; then
+        echo "zonal: skipped ($bin tasks does not list community_access)"
+        continue
+      fi
+      CMD[$t]="$bin run $JOB --quiet"; run_list+=("$t") ;;
+    *) echo "unknown tool $t" >&2; exit 2 ;;
+  esac
+  OUTDIR[$t]="$DATA/out-$t"
+done
+
+# ---- measure: best wall of RUNS runs, each from the files (fresh out folder and store), max peak
+declare -A WALL PEAK
+for t in "${run_list[@]}"; do
+  best="" peak=0
+  for _ in $(seq "$RUNS"); do
+    rm -rf "${OUTDIR[$t]}"                       # Zonal's store is <out>/zonal.sqlite
+    [ "$t" = duckdb ] && rm -f "$DATA/duckdb.db" "$DATA/duckdb.db.wal"
+    # shellcheck disable=SC2086
+    if ! /usr/bin/time -f "%e %M" -o "$DATA/time/$t.txt" ${CMD[$t]} >"$DATA/time/$t.out" 2>"$DATA/time/$t.err"; then
+      echo "$t: FAILED (exit status), see $DATA/time/$t.err:"; tail -n 15 "$DATA/time/$t.err"
+      continue 2
+    fi
+    read -r wall kb < <(tail -n 1 "$DATA/time/$t.txt")
+    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+    [ "$kb" -gt "$peak" ] && peak=$kb
+  done
+  WALL[$t]=$best; PEAK[$t]=$peak
+done
+
+mb=$(( ($(stat -c %s "$DATA/person_access.csv") + $(stat -c %s "$DATA/vehicle_access.csv")) / 1000000 ))
+echo "district year: $(python3 -c "print(f'{$N_REC:,}')") access records ($mb MB); best of $RUNS run(s) per tool; $(nproc) CPUs"
+grep -h '^duckdb:' "$DATA/time/duckdb.err" 2>/dev/null | sed 's/^/  /' || true
+if [ ${#WALL[@]} -gt 0 ]; then
+  args=()
+  for t in "${run_list[@]}"; do [ -n "${WALL[$t]:-}" ] && args+=("$t" "${WALL[$t]}" "${PEAK[$t]}"); done
+  python3 - "$N_REC" "${args[@]}" <<'PY'
+import sys
+n = int(sys.argv[1])
+rows = [(sys.argv[i], float(sys.argv[i + 1]), int(sys.argv[i + 2])) for i in range(2, len(sys.argv), 3)]
+fastest = min(w for _, w, _ in rows)
+for name, wall, kb in rows:
+    rps = round(n / wall, -3) if wall > 0 else 0
+    ratio = 'fastest' if wall == fastest else f'x{wall / fastest:.2f} the fastest'
+    print(f'{name}: wall {wall:.2f} s, {rps:,.0f} records/s, peak {kb // 1024} MB ({ratio})')
+t = {name: (wall, kb) for name, wall, kb in rows}
+if 'zonal' in t and 'duckdb' in t:
+    faster, leaner = t['zonal'][0] < t['duckdb'][0], t['zonal'][1] < t['duckdb'][1]
+    print(f"target: Zonal faster than DuckDB with lower peak memory: {'met' if faster and leaner else 'NOT met'} "
+          f"(wall x{t['zonal'][0] / t['duckdb'][0]:.2f}, peak x{t['zonal'][1] / t['duckdb'][1]:.2f} of DuckDB's)")
+PY
+fi
+
+# ---- agreement: DuckDB is the reference
+status=0
+if [ -n "${WALL[zonal]:-}" ] && [ -n "${WALL[duckdb]:-}" ]; then
+  echo "agreement (tolerance 0; vehicle_id not compared):"
+  for r in $REPORTS; do
+    python3 "$HERE/compare.py" "$r" "duckdb=${OUTDIR[duckdb]}" "zonal=${OUTDIR[zonal]}" || status=1
+  done
+fi
+exit $status
