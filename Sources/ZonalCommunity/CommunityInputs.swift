@@ -32,6 +32,14 @@ enum CommunityTables {
          FieldSpec("sbjd", .number(min: -180, max: 180), required: false), FieldSpec("sbwd", .number(min: -90, max: 90), required: false),
          FieldSpec("ptzcm", .text)]
     }
+    /// A registry file's load: its rows kept and its rejects in line order.
+    static func result(_ input: JobInput, _ outcome: CSVTableLoader.Outcome, kept: Int, replaced: Int) -> LoadResult {
+        LoadResult(rows: kept, replacedRows: replaced,
+                   files: [LoadedFile(written: input.written, url: input.url, dataRows: outcome.dataRows,
+                                      rejects: outcome.rejects.count, encoding: outcome.encoding)],
+                   rejects: outcome.rejects.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+    }
+
     static func devices(_ codes: CommunityCodes) -> TableSchema {
         TableSchema(name: "community_devices", columns: CSVTableLoader(deviceFields(codes)).columns, geometry: .point)
     }
@@ -67,11 +75,7 @@ struct CommunitiesLoader: DatasetLoader {
                 kept += 1
             }
         }
-        outcome.rejects.sort { ($0.line ?? 0) < ($1.line ?? 0) }
-        return LoadResult(rows: kept, replacedRows: replaced,
-                          files: [LoadedFile(written: input.written, url: input.url, dataRows: outcome.dataRows,
-                                             rejects: outcome.rejects.count, encoding: outcome.encoding)],
-                          rejects: outcome.rejects)
+        return CommunityTables.result(input, outcome, kept: kept, replaced: replaced)
     }
 }
 
@@ -142,10 +146,6 @@ struct DevicesLoader: DatasetLoader {
                 kept += 1
             }
         }
-        outcome.rejects.sort { ($0.line ?? 0) < ($1.line ?? 0) }
-        return LoadResult(rows: kept, replacedRows: replaced,
-                          files: [LoadedFile(written: input.written, url: input.url, dataRows: outcome.dataRows,
-                                             rejects: outcome.rejects.count, encoding: outcome.encoding)],
-                          rejects: outcome.rejects)
+        return CommunityTables.result(input, outcome, kept: kept, replaced: replaced)
     }
 }

@@ -12,21 +12,8 @@ final class CommunityAccessTests: XCTestCase {
     static let tianjin = repoRoot.appendingPathComponent("Datasets/tianjin")
     static let reports = ["community_footfall", "access_methods", "suspected_residents", "suspected_vehicles", "device_online", "address_audit"]
 
-    func workspace(_ label: String) throws -> URL {
-        let ws = FileManager.default.temporaryDirectory.appendingPathComponent("zonal-e2e-community-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
-        addTeardownBlock { removeWorkspace(ws) }
-        return ws
-    }
-
-    func sampleWorkspace(_ label: String) throws -> URL {
-        let ws = try workspace(label)
-        try FileManager.default.copyItem(at: Self.tianjin, to: ws.appendingPathComponent("tianjin"))
-        let job = try String(contentsOf: repoRoot.appendingPathComponent("Jobs/tianjin-community.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "../Datasets/tianjin/", with: "tianjin/").replacingOccurrences(of: "out: ../Outputs/tianjin-community", with: "out: out")
-        try job.write(to: ws.appendingPathComponent("job.yaml"), atomically: true, encoding: .utf8)
-        return ws
-    }
+    func workspace(_ label: String) throws -> URL { try domainWorkspace("community", label) }
+    func sampleWorkspace(_ label: String) throws -> URL { try sampleWorkspace(dataset: "tianjin", job: "tianjin-community", label) }
 
     func rows(_ url: URL) throws -> [[String]] { try CSVTable(url: url).rawRows }
 

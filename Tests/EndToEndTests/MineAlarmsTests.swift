@@ -8,22 +8,8 @@ final class MineAlarmsTests: XCTestCase {
     static let shanxi = repoRoot.appendingPathComponent("Datasets/shanxi")
     static let reports = ["mine_alarms", "alarm_stats", "camera_online", "alarm_worklist", "disposal_types", "mine_status"]
 
-    func workspace(_ label: String) throws -> URL {
-        let ws = FileManager.default.temporaryDirectory.appendingPathComponent("zonal-e2e-mines-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
-        addTeardownBlock { removeWorkspace(ws) }
-        return ws
-    }
-
-    /// A copy of the Shanxi sample with the job's paths pointing into it.
-    func shanxiWorkspace(_ label: String) throws -> URL {
-        let ws = try workspace(label)
-        try FileManager.default.copyItem(at: Self.shanxi, to: ws.appendingPathComponent("shanxi"))
-        let job = try String(contentsOf: repoRoot.appendingPathComponent("Jobs/shanxi-mine-alarms.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "../Datasets/shanxi/", with: "shanxi/").replacingOccurrences(of: "out: ../Outputs/shanxi-mine-alarms", with: "out: out")
-        try job.write(to: ws.appendingPathComponent("job.yaml"), atomically: true, encoding: .utf8)
-        return ws
-    }
+    func workspace(_ label: String) throws -> URL { try domainWorkspace("mines", label) }
+    func shanxiWorkspace(_ label: String) throws -> URL { try sampleWorkspace(dataset: "shanxi", job: "shanxi-mine-alarms", label) }
 
     func rows(_ url: URL) throws -> [[String]] { try CSVTable(url: url).rawRows }
 

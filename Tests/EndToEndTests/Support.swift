@@ -420,3 +420,25 @@ func assertSameRows(_ actual: URL, _ expected: URL, file: StaticString = #filePa
         XCTAssertEqual(got, want, "\(actual.lastPathComponent): same rows but in a different order", file: file, line: line)
     }
 }
+
+extension XCTestCase {
+    /// An empty temporary folder, removed when the test ends (kept with ZONAL_E2E_KEEP).
+    func domainWorkspace(_ domain: String, _ label: String) throws -> URL {
+        let ws = FileManager.default.temporaryDirectory.appendingPathComponent("zonal-e2e-\(domain)-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
+        addTeardownBlock { removeWorkspace(ws) }
+        return ws
+    }
+
+    /// A workspace holding a copy of Datasets/<dataset> as <dataset>/ and
+    /// Jobs/<job>.yaml as job.yaml, its paths pointing into the copy and its
+    /// output to out/.
+    func sampleWorkspace(dataset: String, job: String, _ label: String) throws -> URL {
+        let ws = try domainWorkspace(dataset, label)
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Datasets/\(dataset)"), to: ws.appendingPathComponent(dataset))
+        let text = try String(contentsOf: repoRoot.appendingPathComponent("Jobs/\(job).yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "../Datasets/\(dataset)/", with: "\(dataset)/").replacingOccurrences(of: "out: ../Outputs/\(job)", with: "out: out")
+        try text.write(to: ws.appendingPathComponent("job.yaml"), atomically: true, encoding: .utf8)
+        return ws
+    }
+}

@@ -8,21 +8,8 @@ final class VenueFootfallTests: XCTestCase {
     static let venues = repoRoot.appendingPathComponent("Datasets/venues")
     static let reports = ["venue_footfall", "venue_summary", "venue_reporting", "venue_occupancy"]
 
-    func workspace(_ label: String) throws -> URL {
-        let ws = FileManager.default.temporaryDirectory.appendingPathComponent("zonal-e2e-venues-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
-        addTeardownBlock { removeWorkspace(ws) }
-        return ws
-    }
-
-    func sampleWorkspace(_ label: String) throws -> URL {
-        let ws = try workspace(label)
-        try FileManager.default.copyItem(at: Self.venues, to: ws.appendingPathComponent("venues"))
-        let job = try String(contentsOf: repoRoot.appendingPathComponent("Jobs/venue-footfall.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "../Datasets/venues/", with: "venues/").replacingOccurrences(of: "out: ../Outputs/venue-footfall", with: "out: out")
-        try job.write(to: ws.appendingPathComponent("job.yaml"), atomically: true, encoding: .utf8)
-        return ws
-    }
+    func workspace(_ label: String) throws -> URL { try domainWorkspace("venues", label) }
+    func sampleWorkspace(_ label: String) throws -> URL { try sampleWorkspace(dataset: "venues", job: "venue-footfall", label) }
 
     func rows(_ url: URL) throws -> [[String]] { try CSVTable(url: url).rawRows }
 
