@@ -111,7 +111,7 @@ struct AccessFastPath: Sendable {
     }
 
     /// Persons: the same checks as `PersonAccessLoader.fields` and its visit.
-    struct Person: Sendable {
+    final class Person: Sendable {
         let base: AccessFastPath
         let household: Codes, method: Codes, state: Codes, direction: Codes, resident: Codes
         let ry: Int?, dabh: Int?, zhlx: Int?, kmfs: Int?, kmzt: Int?, crlx: Int?, jrsj: Int?, lksj: Int?, sfbxq: Int?, ptzcm: Int?
@@ -150,7 +150,7 @@ struct AccessFastPath: Sendable {
     }
 
     /// Vehicles: the same checks as `VehicleAccessLoader.fields` and its visit.
-    struct Vehicle: Sendable {
+    final class Vehicle: Sendable {
         let base: AccessFastPath
         let hash: KeyedHash
         let parking: Codes, direction: Codes, resident: Codes, brand: Codes, kind: Codes

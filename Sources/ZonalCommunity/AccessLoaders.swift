@@ -126,18 +126,20 @@ struct PersonAccessLoader: DatasetLoader {
         + ["xm", "zjhm", "lxfs", "zpzp", "zpqj"].map { FieldSpec($0, .dropped) }
     }
 
-    func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
-        let codes = try CommunityCodes.load()
-        let reading = try AccessReading(store: ctx.store)
-        let loader = CSVTableLoader(Self.fields(codes), encoding: .detect, quotesValues: false)
+    /// The file's records checked and folded on every core, in place when
+    /// `inPlace` (the tests turn it off to hold both paths to one result).
+    static func fold(path: String, shown: String, codes: CommunityCodes, reading: AccessReading, clock: TimeParser,
+                     progress: ProgressDisplay?, inPlace: Bool = true) throws -> (tally: AccessTally, outcome: CSVTableLoader.Outcome, parts: Int) {
+        let loader = CSVTableLoader(fields(codes), encoding: .detect, quotesValues: false)
         func at(_ c: String) -> Int { loader.position(of: c) }
         let ryAt = at("ryid"), dabhAt = at("dabh"), kmfsAt = at("kmfs"), kmztAt = at("kmzt"), crlxAt = at("crlx")
         let jrAt = at("jrsj_ms"), lkAt = at("lksj_ms"), localAt = at("sfbxq"), communityAt = at("ptzcm")
-        let clock = ctx.times
         struct Part { var tally = AccessTally(); let fast: AccessFastPath.Person }
-        let (parts, outcome) = try loader.loadParts(path: input.url.path, shown: input.written, times: clock, progress: ctx.progress,
+        var bytes: CSVTableLoader.PartFastPath<Part>?
+        if inPlace { bytes = { (part: inout Part, rec: CSVReader.RawRecord) -> Bool in let f = part.fast; return f.fold(&part.tally, rec) } }
+        let (parts, outcome) = try loader.loadParts(path: path, shown: shown, times: clock, progress: progress,
                                                     makePart: { Part(fast: .init(header: $0, codes: codes, reading: reading, clock: clock)) },
-                                                    fast: { part, rec in part.fast.fold(&part.tally, rec) }) { part, v, _ in
+                                                    fast: bytes) { part, v, _ in
             let community: Int32
             switch reading.community(v[communityAt]) { case .success(let c): community = c; case .failure(let p): return (p.field, p.reason) }
             let dabh = v[dabhAt].text ?? ""
@@ -157,6 +159,14 @@ struct PersonAccessLoader: DatasetLoader {
         }
         var tally = AccessTally()
         for p in parts { tally.merge(p.tally) }
+        return (tally, outcome, parts.count)
+    }
+
+    func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
+        let reading = try AccessReading(store: ctx.store)
+        let clock = ctx.times
+        let (tally, outcome, parts) = try Self.fold(path: input.url.path, shown: input.written, codes: try CommunityCodes.load(),
+                                                    reading: reading, clock: clock, progress: ctx.progress)
         let (_, replaced) = try ctx.store.replaceRows([AccessTables.personHours, AccessTables.methods, AccessTables.personStrangers]) { ins in
             try reading.forEachHourRow(tally) { try ins[0].insert($0) }
             for (k, m) in tally.methods.sorted(by: { $0.key < $1.key }) {
@@ -164,7 +174,7 @@ struct PersonAccessLoader: DatasetLoader {
             }
             for r in reading.strangerRows(tally, clock: clock, vehicles: false) { try ins[2].insert(r) }
         }
-        return AccessReading.result(input, outcome, replaced: replaced, tally: tally, parts: parts.count)
+        return AccessReading.result(input, outcome, replaced: replaced, tally: tally, parts: parts)
     }
 }
 
@@ -185,21 +195,21 @@ struct VehicleAccessLoader: DatasetLoader {
     /// Where the plate keys' secret lives: beside the store, never in it.
     static func keyFile(_ job: Job) -> SecretKeyFile { SecretKeyFile(store: job.storeURL, purpose: "plates") }
 
-    func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
-        let codes = try CommunityCodes.load()
-        let reading = try AccessReading(store: ctx.store)
-        let hash = KeyedHash(key: try Self.keyFile(ctx.job).key())
-        let loader = CSVTableLoader(Self.fields(codes), encoding: .detect, quotesValues: false)
+    /// The file's records checked and folded on every core, in place when `inPlace`.
+    static func fold(path: String, shown: String, codes: CommunityCodes, reading: AccessReading, clock: TimeParser, hash: KeyedHash,
+                     progress: ProgressDisplay?, inPlace: Bool = true) throws -> (tally: AccessTally, outcome: CSVTableLoader.Outcome, parts: Int) {
+        let loader = CSVTableLoader(fields(codes), encoding: .detect, quotesValues: false)
         func at(_ c: String) -> Int { loader.position(of: c) }
         let plateAt = at("plate"), crlxAt = at("crlx"), jrAt = at("jrsj_ms"), lkAt = at("lksj_ms"), passAt = at("txqk")
         let localAt = at("sfbxq"), communityAt = at("ptzcm")
-        let clock = ctx.times
+        var bytes: CSVTableLoader.PartFastPath<VehiclePart>?
+        if inPlace { bytes = { (part: inout VehiclePart, rec: CSVReader.RawRecord) -> Bool in let f = part.fast; return f.fold(&part.tally, rec) } }
         // The clear plate is read from the row as written, hashed, and forgotten.
-        let (parts, outcome) = try loader.loadParts(path: input.url.path, shown: input.written, times: clock, progress: ctx.progress,
+        let (parts, outcome) = try loader.loadParts(path: path, shown: shown, times: clock, progress: progress,
                                                     makePart: { header in
             VehiclePart(plateColumn: header.firstIndex { $0.caseInsensitiveCompare("cphm") == .orderedSame } ?? 0,
                         fast: .init(header: header, codes: codes, reading: reading, clock: clock, hash: hash))
-        }, fast: { part, rec in part.fast.fold(&part.tally, rec) }) { part, v, row in
+        }, fast: bytes) { part, v, row in
             let community: Int32
             switch reading.community(v[communityAt]) { case .success(let c): community = c; case .failure(let p): return (p.field, p.reason) }
             let entering = v[crlxAt].text == CommunityCodes.entering
@@ -215,11 +225,20 @@ struct VehicleAccessLoader: DatasetLoader {
         }
         var tally = AccessTally()
         for p in parts { tally.merge(p.tally) }
+        return (tally, outcome, parts.count)
+    }
+
+    func load(_ input: JobInput, _ ctx: LoadContext) throws -> LoadResult {
+        let reading = try AccessReading(store: ctx.store)
+        let clock = ctx.times
+        let hash = KeyedHash(key: try Self.keyFile(ctx.job).key())
+        let (tally, outcome, parts) = try Self.fold(path: input.url.path, shown: input.written, codes: try CommunityCodes.load(),
+                                                    reading: reading, clock: clock, hash: hash, progress: ctx.progress)
         let (_, replaced) = try ctx.store.replaceRows([AccessTables.vehicleHours, AccessTables.vehicleStrangers]) { ins in
             try reading.forEachHourRow(tally) { try ins[0].insert($0) }
             for r in reading.strangerRows(tally, clock: clock, vehicles: true) { try ins[1].insert(r) }
         }
-        return AccessReading.result(input, outcome, replaced: replaced, tally: tally, parts: parts.count)
+        return AccessReading.result(input, outcome, replaced: replaced, tally: tally, parts: parts)
     }
 }
 

@@ -164,3 +164,90 @@ final class CommunityRulesTests: XCTestCase {
         ])
     }
 }
+
+/// The in-place byte path and the checked path give one result: the same
+/// counts, strangers, plates and rejects, over rows mutated in every way the
+/// byte path must notice (spaces, quotes, tabs, signs, leading zeros, other
+/// scripts, wrong widths, every time form, plates of every shape).
+final class AccessFastPathTests: XCTestCase {
+    let clock = TimeParser(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+    var dir: URL!
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("zonal-fastpath-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// A small deterministic generator (SplitMix64).
+    struct Dice { var s: UInt64; mutating func next(_ n: Int) -> Int { s &+= 0x9E37_79B9_7F4A_7C15; var z = s
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB; return Int((z ^ (z >> 31)) % UInt64(n)) } }
+
+    static let variants: [[String]] = [
+        ["TJ01", "TJ02", " TJ01", "TJ01 ", "TJ03", "", "\"TJ01\"", "TJ０1"],                                   // ptzcm
+        ["1", "2", "01", "3", "+1", " 1", ""],                                                                // crlx
+        ["2026-05-01 08:00:00", "20260501080000", "2026-05-01T08:00:00+08:00", "2026-05-01T00:00:00Z", "2026-05-01 08:00:00.250",
+         "2026-05-01 08:00", "2026-02-30 08:00:00", "", " 2026-05-01 08:00:00", "2026-05-31 23:59:59", "2026-06-01 00:00:00"],  // times
+        ["0", "1", "", "2", "00", "\t0"],                                                                      // sfbxq
+    ]
+
+    /// A variant of column kind `k`: the usual value two times in three, else any.
+    func pick(_ d: inout Dice, _ k: Int) -> String { one(&d, Self.variants[k]) }
+    func one(_ d: inout Dice, _ values: [String]) -> String { d.next(3) < 2 ? values[0] : values[d.next(values.count)] }
+
+    func testPersonsAgreeOnBothPaths() throws {
+        var d = Dice(s: 20260501)
+        var text = "ryId,dabh,zhlx,kmfs,kmzt,crlx,sbbm,jrsj,lksj,sfbxq,ptzcm,xm\n"
+        for i in 0..<4000 {
+            let ry = one(&d, ["", "R\(i % 50)", " ", "R 1"]), dabh = one(&d, ["FK\(i % 40)", "", "FK\(i % 7) ", "档案\(i % 5)"])
+            let zhlx = one(&d, ["5", "9", "8", "05", "-1"]), kmfs = one(&d, ["9", "10", "99", "11", "09", "1"]), kmzt = one(&d, ["1", "2", "3", " 1"])
+            let crlx = pick(&d, 1), t = pick(&d, 2), other = one(&d, ["", "2026-05-01 07:00:00", "bad"])
+            var row = [ry, dabh, zhlx, kmfs, kmzt, crlx, one(&d, ["D1", ""]), crlx == "2" ? other : t, crlx == "2" ? t : other, pick(&d, 3), pick(&d, 0), "测试张三"]
+            if d.next(40) == 0 { row.removeLast() }
+            if d.next(60) == 0 { row.append("x") }
+            text += row.joined(separator: ",") + (d.next(10) == 0 ? "\r\n" : "\n")
+        }
+        let path = dir.appendingPathComponent("p.csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let codes = try CommunityCodes.load(), reading = AccessReading(communities: ["TJ01", "TJ02"])
+        let fast = try PersonAccessLoader.fold(path: path, shown: "p.csv", codes: codes, reading: reading, clock: clock, progress: nil)
+        let slow = try PersonAccessLoader.fold(path: path, shown: "p.csv", codes: codes, reading: reading, clock: clock, progress: nil, inPlace: false)
+        XCTAssertGreaterThan(fast.outcome.loaded, 300)
+        XCTAssertGreaterThan(fast.outcome.rejects.count, 300)
+        assertSame(fast, slow)
+    }
+
+    func testVehiclesAgreeOnBothPaths() throws {
+        var d = Dice(s: 20260531)
+        var text = "cphm,tclx,crlx,sbbm,jrsj,lksj,txqk,sfbxq,ptzcm,clpp,cllx,czxm\n"
+        let plates = ["津B10045", "津B99945", "京AD12345", "AB123", "津A1234", "津 A12345", "津A***45", "WJ12345678", "津A12345678",
+                      "津a12345", "津Ａ12345", "津A12345\u{301}", "", " 津B10045"]
+        for _ in 0..<4000 {
+            let crlx = pick(&d, 1), t = pick(&d, 2), other = one(&d, ["", "2026-05-01 07:00:00", "bad"])
+            var row = [d.next(2) == 0 ? plates[d.next(3)] : plates[d.next(plates.count)], one(&d, ["1", "0", "2", "3", ""]), crlx, one(&d, ["D1", "", " "]),
+                       crlx == "2" ? other : t, crlx == "2" ? t : other, one(&d, ["1", "0", "2", " 1"]), one(&d, ["0", "1", "", "2", "00", "\t0"]), pick(&d, 0),
+                       one(&d, ["", "-1", "0", "28", "29"]), one(&d, ["", "14", "99", "13", "07"]), "测试赵六"]
+            if d.next(50) == 0 { row.removeLast() }
+            text += row.joined(separator: ",") + "\n"
+        }
+        let path = dir.appendingPathComponent("v.csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let codes = try CommunityCodes.load(), reading = AccessReading(communities: ["TJ01", "TJ02"])
+        let hash = KeyedHash(key: [UInt8](repeating: 7, count: 32))
+        let fast = try VehicleAccessLoader.fold(path: path, shown: "v.csv", codes: codes, reading: reading, clock: clock, hash: hash, progress: nil)
+        let slow = try VehicleAccessLoader.fold(path: path, shown: "v.csv", codes: codes, reading: reading, clock: clock, hash: hash, progress: nil, inPlace: false)
+        XCTAssertGreaterThan(fast.outcome.loaded, 300)
+        XCTAssertGreaterThan(fast.tally.strangers.count, 3)
+        assertSame(fast, slow)
+    }
+
+    func assertSame(_ a: (tally: AccessTally, outcome: CSVTableLoader.Outcome, parts: Int),
+                    _ b: (tally: AccessTally, outcome: CSVTableLoader.Outcome, parts: Int), file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.tally.hours, b.tally.hours, file: file, line: line)
+        XCTAssertEqual(a.tally.methods.mapValues { [$0.opens, $0.failures] }, b.tally.methods.mapValues { [$0.opens, $0.failures] }, file: file, line: line)
+        XCTAssertEqual(a.tally.strangers.mapValues { $0.sorted() }, b.tally.strangers.mapValues { $0.sorted() }, file: file, line: line)
+        XCTAssertEqual(a.tally.plates, b.tally.plates, file: file, line: line)
+        XCTAssertEqual(a.outcome.loaded, b.outcome.loaded, file: file, line: line)
+        XCTAssertEqual(a.outcome.dataRows, b.outcome.dataRows, file: file, line: line)
+        XCTAssertEqual(a.outcome.rejects.sorted { ($0.line ?? 0) < ($1.line ?? 0) }, b.outcome.rejects.sorted { ($0.line ?? 0) < ($1.line ?? 0) }, file: file, line: line)
+    }
+}
