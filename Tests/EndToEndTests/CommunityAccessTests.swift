@@ -155,6 +155,37 @@ final class CommunityAccessTests: XCTestCase {
         XCTAssertContains(open.output, ["zonal.sqlite.plates.key", "may be read by others (mode 644); run chmod 600"])
     }
 
+    /// A person file saved as GBK (what Excel writes for "CSV" on a Chinese
+    /// Windows) is told from UTF-8 and read whole, in parts too: a stranger's
+    /// Chinese file number comes out right and the name column stays behind.
+    func testGBKAccessFileIsReadAsGBK() throws {
+        let ws = try workspace("gbk")
+        func write(_ name: String, _ text: String) throws { try text.write(to: ws.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        try write("communities.csv", "ptzcm,xqmc,admin_code\nTJ01,和平小区,120101\n")
+        try write("devices.csv", "sbbm,sbmc,sblx,zxzt,syzt,sbjd,sbwd,ptzcm\nD1,门禁,4,1,10,,,TJ01\n")
+        var text = "ryId,dabh,zhlx,kmfs,kmzt,crlx,sbbm,jrsj,lksj,sfbxq,ptzcm,xm\n"
+        for day in 10...21 { text += ",陌生人档案七,5,9,1,1,D1,2026-05-\(day) 08:00:00,,0,TJ01,测试王五\n" }
+        text += "R1,,2,9,1,2,D1,,2026-05-21 09:00:00,1,TJ01,测试张三\n"
+        try Data(try XCTUnwrap(Self.iconvBytes(text, to: "GBK"))).write(to: ws.appendingPathComponent("person.csv"))
+        try write("job.yaml", """
+            job: gbk
+            out: out
+            inputs: {communities: communities.csv, community_devices: devices.csv, person_access: person.csv}
+            params: {as_of: "2026-05-31 20:00:00"}
+            tasks: [community_access]
+            """)
+        for (label, env) in [("whole", [String: String]()), ("parts", ["ZONAL_TEST_PART_BYTES": "1"])] {
+            let r = try runZonal(["run", "job.yaml", "--out", "out-\(label)"], cwd: ws, environment: env)
+            XCTAssertEqual(r.status, 0, r.output)
+            XCTAssertEqual(try rows(ws.appendingPathComponent("out-\(label)/suspected_residents.csv")),
+                           [["TJ01", "陌生人档案七", "2026-05-10 08:00:00", "12", "2026-05-21 08:00:00", "12"]], label)
+            let summary = readText(ws.appendingPathComponent("out-\(label)/summary.json"))
+            XCTAssertTrue(summary.contains("GBK"), label)
+            XCTAssertFalse(summary.contains("测试"), label)
+            XCTAssertEqual(try rows(ws.appendingPathComponent("out-\(label)/rejects.csv")), [], label)
+        }
+    }
+
     /// The value in UTF-8, GBK, UTF-16LE and UTF-16BE.
     static func encodings(_ s: String) -> [(String, [UInt8])] {
         var out = [("UTF-8", Array(s.utf8))]
