@@ -76,7 +76,7 @@ enum CommunityPresentation {
             let state = codes.onlineState.name(of: d.zxzt) ?? d.zxzt
             return MapFeature(point: p, fill: inUse ? (stateColor[d.zxzt] ?? "#999") : "#ffffff",
                               title: "\(d.sbbm) \(d.sbmc): \(codes.deviceType.name(of: d.sblx) ?? d.sblx), \(state), \(codes.useState.name(of: d.syzt) ?? d.syzt); \(names[d.ptzcm] ?? d.ptzcm)",
-                              radius: 4, stroke: "#333")
+                              radius: 3, stroke: "#333", strokeWidth: 0.5)
         }
         let legend: [LegendEntry] = [.heading("Devices in use")] + [CommunityCodes.online, CommunityCodes.offline, CommunityCodes.fault].map {
             LegendEntry(codes.onlineState.name(of: $0) ?? $0, stateColor[$0]!, stroke: "#333")
