@@ -186,6 +186,38 @@ final class CommunityAccessTests: XCTestCase {
         }
     }
 
+    /// Community boundaries: a polygon per ptzcm is drawn on the map in place
+    /// of the community's point; an unknown ptzcm or a missing polygon is a
+    /// reject naming the feature.
+    func testBoundariesAreDrawnAndCheckedAgainstCommunities() throws {
+        let ws = try workspace("boundaries")
+        func write(_ name: String, _ text: String) throws { try text.write(to: ws.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        try write("communities.csv", "ptzcm,xqmc,admin_code,lon,lat\nTJ01,和平小区,120101,117.20,39.12\nTJ02,河西花园,120103,117.22,39.10\n")
+        try write("devices.csv", "sbbm,sbmc,sblx,zxzt,syzt,sbjd,sbwd,ptzcm\nD1,门禁,4,1,10,117.2005,39.1205,TJ01\n")
+        try write("person.csv", "ryId,dabh,zhlx,kmfs,kmzt,crlx,sbbm,jrsj,lksj,sfbxq,ptzcm\nR1,,2,9,1,1,D1,2026-05-01 08:00:00,,1,TJ01\n")
+        func square(_ code: String, _ x: Double) -> String {
+            "{\"type\":\"Feature\",\"properties\":{\"ptzcm\":\"\(code)\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\(x),39.12],[\(x + 0.002),39.12],[\(x + 0.002),39.122],[\(x),39.122],[\(x),39.12]]]}}"
+        }
+        try write("boundaries.geojson", "{\"type\":\"FeatureCollection\",\"features\":[\(square("TJ01", 117.199)),\(square("TJ09", 117.3)),"
+                  + "{\"type\":\"Feature\",\"properties\":{\"ptzcm\":\"TJ02\"},\"geometry\":null}]}")
+        try write("job.yaml", """
+            job: boundaries
+            out: out
+            inputs: {communities: communities.csv, community_boundaries: boundaries.geojson, community_devices: devices.csv, person_access: person.csv}
+            params: {max_reject_rate: 1}
+            tasks: [community_access]
+            """)
+        let r = try runZonal(["run", "job.yaml"], cwd: ws)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertEqual(try rows(ws.appendingPathComponent("out/rejects.csv")), [
+            ["boundaries.geojson", "2", "ptzcm", "'TJ09' is not a ptzcm of communities"],
+            ["boundaries.geojson", "3", "geometry", "community TJ02 has no polygon"],
+        ])
+        let html = readText(ws.appendingPathComponent("out/report.html"))
+        XCTAssertTrue(html.contains("TJ01 和平小区"))          // the boundary's title
+        XCTAssertTrue(html.contains("community boundary"))    // the legend says what is drawn
+    }
+
     /// The value in UTF-8, GBK, UTF-16LE and UTF-16BE.
     static func encodings(_ s: String) -> [(String, [UInt8])] {
         var out = [("UTF-8", Array(s.utf8))]
