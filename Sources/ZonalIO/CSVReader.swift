@@ -454,10 +454,17 @@ extension CSVReader {
     public static func detectEncoding(path: String, sampleBytes: Int = encodingSampleBytes) -> (encoding: TextEncoding, reason: String) {
         guard let file = gzopen(path, "rb") else { return (.utf8, "unreadable; UTF-8 assumed") }
         defer { gzclose(file) }
-        var sample = [UInt8](repeating: 0, count: sampleBytes)
-        let got = sample.withUnsafeMutableBufferPointer { Int(gzread(file, $0.baseAddress, UInt32($0.count))) }
+        // Read in 1 MiB steps: a small file costs a small buffer.
+        var sample: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: min(1 << 20, sampleBytes))
+        while sample.count < sampleBytes {
+            let want = min(chunk.count, sampleBytes - sample.count)
+            let n = chunk.withUnsafeMutableBufferPointer { Int(gzread(file, $0.baseAddress, UInt32(want))) }
+            guard n > 0 else { break }
+            sample += chunk[..<n]
+        }
+        let got = sample.count
         guard got > 0 else { return (.utf8, "empty; UTF-8 assumed") }
-        sample.removeSubrange(got...)
         if got >= 3, sample[0] == 0xEF, sample[1] == 0xBB, sample[2] == 0xBF { return (.utf8, "UTF-8 byte order mark") }
         if sample.allSatisfy({ $0 < 0x80 }) { return (.utf8, "plain ASCII") }
         // A sample cut short may end inside a character: allow up to 3 bytes of it.
