@@ -22,6 +22,17 @@ final class InspectorTests: XCTestCase {
         return url.path
     }
 
+    /// A GBK CSV (门禁 = C3 C5 BD FB) is described, not refused: the community inputs read it.
+    func testGBKCSV() throws {
+        let url = dir.appendingPathComponent("devices.csv")
+        try Data(Array("sbbm,sbmc\nD1,".utf8) + [0xC3, 0xC5, 0xBD, 0xFB] + Array("\n".utf8)).write(to: url)
+        let text = try Inspector.describe(path: url.path)
+        XCTAssertTrue(text.contains("format: CSV (GBK)\n"), text)
+        XCTAssertTrue(text.contains("encoding: not valid UTF-8, so GBK; the community inputs read GBK, every other CSV input must be UTF-8\n"), text)
+        XCTAssertTrue(text.contains("fields: sbbm, sbmc\nrows: 1\n"), text)
+        XCTAssertTrue(try Inspector.describe(path: try write("u.csv", "a,b\n门禁,1\n")).contains("format: CSV (UTF-8)\n"))
+    }
+
     func testJSONLines() throws {
         let heartbeat = #"{"mineId":"140121000001","cameraId":"10","alarm":1,"time":"2026-05-01 08:05:00"}"#
         let path = try write("reports.ndjson", [

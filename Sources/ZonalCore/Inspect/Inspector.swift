@@ -30,11 +30,15 @@ public enum Inspector {
                 s += "first feature: " + r.fields.map { "\($0.name)=\(f.attributes[$0.name.uppercased()] ?? "")" }.joined(separator: " ") + "\n"
             }
         case "csv":
-            let c = try CSVReader(path: path, displayName: path)
+            // GBK is judged as the loaders that accept it judge it (the community inputs).
+            let (encoding, why) = CSVReader.detectEncoding(path: path)
+            let c = try CSVReader(path: path, displayName: path, encoding: encoding)
             var n = 0
             var widths = Set<Int>()
             while let row = try c.next() { n += 1; widths.insert(row.values.count) }
-            s += "format: CSV (UTF-8\(path.hasSuffix(".gz") ? ", gzip-compressed" : ""))\nfields: \(c.header.joined(separator: ", "))\nrows: \(n)\n"
+            s += "format: CSV (\(encoding.rawValue)\(path.hasSuffix(".gz") ? ", gzip-compressed" : ""))\n"
+            if encoding != .utf8 { s += "encoding: \(why); the community inputs read GBK, every other CSV input must be UTF-8\n" }
+            s += "fields: \(c.header.joined(separator: ", "))\nrows: \(n)\n"
             if widths.count > 1 || (widths.first.map { $0 != c.header.count } ?? false) {
                 s += "note: some rows have a different number of fields than the header (\(widths.sorted().map(String.init).joined(separator: ", ")))\n"
             }
