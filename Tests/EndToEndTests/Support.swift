@@ -442,3 +442,35 @@ extension XCTestCase {
         return ws
     }
 }
+
+extension XCTestCase {
+    /// A run's reports equal Datasets/<dataset>/expected/<report>.csv (an
+    /// independent implementation's), row for row, and its rejects are the
+    /// planted ones (file, line, field). `keyed` names a column Zonal fills
+    /// with a per-store random value (a keyed hash): it must match `pattern`,
+    /// and rows are compared as a set without it.
+    func assertMatchesReference(_ out: URL, dataset: String, reports: [String], keyed: (column: String, pattern: String)? = nil,
+                                file: StaticString = #filePath, line: UInt = #line) throws {
+        let expected = repoRoot.appendingPathComponent("Datasets/\(dataset)/expected")
+        for report in reports {
+            let got = try CSVTable(url: out.appendingPathComponent("\(report).csv"))
+            let want = try CSVTable(url: expected.appendingPathComponent("\(report).csv"))
+            XCTAssertEqual(got.header.map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }, want.header, report, file: file, line: line)
+            var g = got.rawRows, w = want.rawRows
+            if let keyed, let k = want.header.firstIndex(of: keyed.column) {
+                for r in g { XCTAssertNotNil(r[k].range(of: keyed.pattern, options: .regularExpression), "\(keyed.column) \(r[k])", file: file, line: line) }
+                g = g.map { var r = $0; r[k] = ""; return r }.sorted { $0.lexicographicallyPrecedes($1) }
+                w = w.map { var r = $0; r[k] = ""; return r }.sorted { $0.lexicographicallyPrecedes($1) }
+            }
+            XCTAssertEqual(g.count, w.count, report, file: file, line: line)
+            for (i, (a, b)) in zip(g, w).enumerated() where a != b {
+                XCTFail("\(report) row \(i + 2): got \(a), want \(b)", file: file, line: line); break
+            }
+        }
+        let rejects = Set(try CSVTable(url: out.appendingPathComponent("rejects.csv")).rawRows.map {
+            "\($0[0].replacingOccurrences(of: "\(dataset)/", with: "../Datasets/\(dataset)/"))|\($0[1])|\($0[2])"
+        })
+        let planted = Set(try CSVTable(url: expected.appendingPathComponent("rejects_planted.csv")).rawRows.map { "\($0[0])|\($0[1])|\($0[2])" })
+        XCTAssertEqual(rejects, planted, file: file, line: line)
+    }
+}

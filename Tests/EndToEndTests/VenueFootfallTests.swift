@@ -14,18 +14,7 @@ final class VenueFootfallTests: XCTestCase {
     func rows(_ url: URL) throws -> [[String]] { try CSVTable(url: url).rawRows }
 
     func assertMatchesReference(_ out: URL, file: StaticString = #filePath, line: UInt = #line) throws {
-        for report in Self.reports {
-            let got = try CSVTable(url: out.appendingPathComponent("\(report).csv"))
-            let want = try CSVTable(url: Self.venues.appendingPathComponent("expected/\(report).csv"))
-            XCTAssertEqual(got.header.map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }, want.header, report, file: file, line: line)
-            XCTAssertEqual(got.rawRows.count, want.rawRows.count, report, file: file, line: line)
-            for (i, (g, w)) in zip(got.rawRows, want.rawRows).enumerated() where g != w {
-                XCTFail("\(report) row \(i + 2): got \(g), want \(w)", file: file, line: line); break
-            }
-        }
-        let rejects = Set(try rows(out.appendingPathComponent("rejects.csv")).map { "\($0[0].replacingOccurrences(of: "venues/", with: "../Datasets/venues/"))|\($0[1])|\($0[2])" })
-        let planted = Set(try rows(Self.venues.appendingPathComponent("expected/rejects_planted.csv")).map { "\($0[0])|\($0[1])|\($0[2])" })
-        XCTAssertEqual(rejects, planted, file: file, line: line)
+        try assertMatchesReference(out, dataset: "venues", reports: Self.reports, file: file, line: line)
     }
 
     func testSampleMatchesTheIndependentReference() throws {
