@@ -71,46 +71,13 @@ for t in $TOOLS; do
 done
 
 # ---- measure: best wall of RUNS runs, each from the files (fresh out folder and store), max peak
-declare -A WALL PEAK
-for t in "${run_list[@]}"; do
-  best="" peak=0
-  for _ in $(seq "$RUNS"); do
-    rm -rf "${OUTDIR[$t]}"                       # Zonal's store is <out>/zonal.sqlite
-    [ "$t" = duckdb ] && rm -f "$DATA/duckdb.db" "$DATA/duckdb.db.wal"
-    # shellcheck disable=SC2086
-    if ! /usr/bin/time -f "%e %M" -o "$DATA/time/$t.txt" ${CMD[$t]} >"$DATA/time/$t.out" 2>"$DATA/time/$t.err"; then
-      echo "$t: FAILED (exit status), see $DATA/time/$t.err:"; tail -n 15 "$DATA/time/$t.err"
-      continue 2
-    fi
-    read -r wall kb < <(tail -n 1 "$DATA/time/$t.txt")
-    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
-    [ "$kb" -gt "$peak" ] && peak=$kb
-  done
-  WALL[$t]=$best; PEAK[$t]=$peak
-done
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
+measure_tools
 
 mb=$(( ($(stat -c %s "$DATA/person_access.csv") + $(stat -c %s "$DATA/vehicle_access.csv")) / 1000000 ))
 echo "district year: $(python3 -c "print(f'{$N_REC:,}')") access records ($mb MB); best of $RUNS run(s) per tool; $(nproc) CPUs"
-grep -h '^duckdb:' "$DATA/time/duckdb.err" 2>/dev/null | sed 's/^/  /' || true
-if [ ${#WALL[@]} -gt 0 ]; then
-  args=()
-  for t in "${run_list[@]}"; do [ -n "${WALL[$t]:-}" ] && args+=("$t" "${WALL[$t]}" "${PEAK[$t]}"); done
-  python3 - "$N_REC" "${args[@]}" <<'PY'
-import sys
-n = int(sys.argv[1])
-rows = [(sys.argv[i], float(sys.argv[i + 1]), int(sys.argv[i + 2])) for i in range(2, len(sys.argv), 3)]
-fastest = min(w for _, w, _ in rows)
-for name, wall, kb in rows:
-    rps = round(n / wall, -3) if wall > 0 else 0
-    ratio = 'fastest' if wall == fastest else f'x{wall / fastest:.2f} the fastest'
-    print(f'{name}: wall {wall:.2f} s, {rps:,.0f} records/s, peak {kb // 1024} MB ({ratio})')
-t = {name: (wall, kb) for name, wall, kb in rows}
-if 'zonal' in t and 'duckdb' in t:
-    faster, leaner = t['zonal'][0] < t['duckdb'][0], t['zonal'][1] < t['duckdb'][1]
-    print(f"target: Zonal faster than DuckDB with lower peak memory: {'met' if faster and leaner else 'NOT met'} "
-          f"(wall x{t['zonal'][0] / t['duckdb'][0]:.2f}, peak x{t['zonal'][1] / t['duckdb'][1]:.2f} of DuckDB's)")
-PY
-fi
+print_figures "$N_REC" records
 
 # ---- agreement: DuckDB is the reference
 status=0
