@@ -185,6 +185,53 @@ public final class Statement {
         while try step() {}
     }
 
+    /// Runs once with parameters set by `bind`, which binds typed values
+    /// straight into SQLite: a bulk load's row costs no `[SQLValue]` (an
+    /// array and an enum per value). Parameters `bind` leaves alone are NULL.
+    public func execute(binding bind: (Binder) throws -> Void) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        try bind(Binder(statement: self, offset: 0))
+        while try step() {}
+    }
+
+    /// Runs once with `rows` groups of `width` parameters, group k set by
+    /// `bind(binder, k)` at its own positions 1…width: a multi-row INSERT,
+    /// where SQLite's per-statement work is shared by all its rows.
+    func execute(rows: Int, width: Int32, binding bind: (Binder, Int) throws -> Void) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for k in 0..<rows { try bind(Binder(statement: self, offset: Int32(k) * width), k) }
+        while try step() {}
+    }
+
+    /// Sets parameters of one execution (1-based, as SQLite counts them).
+    public struct Binder {
+        let statement: Statement
+        /// Added to every index: the row's place in a multi-row statement.
+        let offset: Int32
+        public func int(_ index: Int32, _ value: Int64) throws {
+            try statement.check(sqlite3_bind_int64(statement.handle, offset + index, value))
+        }
+        public func real(_ index: Int32, _ value: Double) throws {
+            try statement.check(sqlite3_bind_double(statement.handle, offset + index, value))
+        }
+        /// UTF-8 text, copied by SQLite, so `bytes` need only live for the call.
+        public func text(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+            try statement.check(sqlite3_bind_text(statement.handle, offset + index, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                                  Int32(bytes.count), zonal_sqlite_transient()))
+        }
+        public func text(_ index: Int32, _ value: String) throws {
+            var s = value
+            try s.withUTF8 { try text(index, $0) }
+        }
+        public func value(_ index: Int32, _ value: SQLValue) throws { try statement.bind(value, at: offset + index) }
+    }
+
+    private func check(_ rc: Int32) throws {
+        guard rc == SQLITE_OK else { throw StoreError(database.lastMessage, sql: sql) }
+    }
+
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
     public func column(_ i: Int) -> SQLValue {

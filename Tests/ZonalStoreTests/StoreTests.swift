@@ -24,6 +24,27 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM idx_things_geom"), .integer(1))
     }
 
+    /// Rows bound by position go in whole and in order, across the
+    /// multi-row statements (64 rows each here) and the rows left over;
+    /// what a row does not bind is NULL, never the previous row's value.
+    func testBulkInsertKeepsEveryRowInOrder() throws {
+        let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
+        let table = TableSchema(name: "reads", columns: [TableColumn("n", .integer), TableColumn("label", .text), TableColumn("x", .real)])
+        try store.beginRun()
+        let count = 64 * 2 + 5
+        try store.inserter(table).insert(count: count) { b, k in
+            try b.int(1, Int64(k * 3))
+            if k % 2 == 0 { try b.text(2, "r\(k)") }
+            try b.real(3, Double(k) / 4)
+        }
+        try store.commitRun()
+        let rows = try store.db.rows("SELECT n, label, x FROM reads ORDER BY fid")
+        XCTAssertEqual(rows.count, count)
+        for (k, row) in rows.enumerated() {
+            XCTAssertEqual(row, [.integer(Int64(k * 3)), k % 2 == 0 ? .text("r\(k)") : .null, .real(Double(k) / 4)], "row \(k)")
+        }
+    }
+
     func testAFailedStepRollsBackAndAFailedRunLeavesTheStoreAsItWas() throws {
         let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
         try store.beginRun()
