@@ -87,11 +87,27 @@ public enum DecimalFormat {
     /// A race time `H:MM:SS.mmm` (hours not padded, as CrossMgr and the
     /// seed's 成绩单 print them); negative durations get a leading `-`.
     public static func raceTime(milliseconds ms: Int64) -> String {
-        let sign = ms < 0 ? "-" : ""
+        // Written digit by digit: a marathon's reports format a million of these.
         let m = ms.magnitude
         let h = m / 3_600_000, min = m / 60_000 % 60, s = m / 1000 % 60, frac = m % 1000
-        func pad(_ v: UInt64, _ n: Int) -> String { let t = String(v); return String(repeating: "0", count: max(0, n - t.count)) + t }
-        return "\(sign)\(h):\(pad(min, 2)):\(pad(s, 2)).\(pad(frac, 3))"
+        var hourDigits = 1
+        var p: UInt64 = 10
+        while h >= p { hourDigits += 1; p *= 10 }
+        let count = (ms < 0 ? 1 : 0) + hourDigits + 10
+        return String(unsafeUninitializedCapacity: count) { out in
+            var i = 0
+            func put(_ v: UInt64, _ n: Int) {
+                var v = v
+                for k in stride(from: n - 1, through: 0, by: -1) { out[i + k] = UInt8(48 + v % 10); v /= 10 }
+                i += n
+            }
+            if ms < 0 { out[0] = UInt8(ascii: "-"); i = 1 }
+            put(h, hourDigits); out[i] = UInt8(ascii: ":"); i += 1
+            put(min, 2); out[i] = UInt8(ascii: ":"); i += 1
+            put(s, 2); out[i] = UInt8(ascii: "."); i += 1
+            put(frac, 3)
+            return i
+        }
     }
 
     /// A duration in minutes with 2 places (CONTRACT §4 `_min` columns),

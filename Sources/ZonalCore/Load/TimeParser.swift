@@ -102,15 +102,17 @@ public struct TimeParser: Sendable {
         let (y, m, d) = Self.civilFromDays(Int(days))
         // Written byte by byte: string interpolation here cost more than the
         // parsing on a city day of timestamps.
-        var b = [UInt8](repeating: 0, count: milliseconds ? 23 : 19)
-        func put(_ at: Int, _ v: Int, _ width: Int) {
-            var v = v
-            for k in stride(from: at + width - 1, through: at, by: -1) { b[k] = UInt8(48 + v % 10); v /= 10 }
+        let count = milliseconds ? 23 : 19
+        return String(unsafeUninitializedCapacity: count) { b in
+            func put(_ at: Int, _ v: Int, _ width: Int) {
+                var v = v
+                for k in stride(from: at + width - 1, through: at, by: -1) { b[k] = UInt8(48 + v % 10); v /= 10 }
+            }
+            put(0, y, 4); b[4] = 45; put(5, m, 2); b[7] = 45; put(8, d, 2); b[10] = 32
+            put(11, rem / 3600, 2); b[13] = 58; put(14, rem / 60 % 60, 2); b[16] = 58; put(17, rem % 60, 2)
+            if milliseconds { b[19] = 46; put(20, Int(epochMillis - secs * 1000), 3) }
+            return count
         }
-        put(0, y, 4); b[4] = 45; put(5, m, 2); b[7] = 45; put(8, d, 2); b[10] = 32
-        put(11, rem / 3600, 2); b[13] = 58; put(14, rem / 60 % 60, 2); b[16] = 58; put(17, rem % 60, 2)
-        if milliseconds { b[19] = 46; put(20, Int(epochMillis - secs * 1000), 3) }
-        return String(decoding: b, as: UTF8.self)
     }
 
     static func daysIn(_ y: Int, _ m: Int) -> Int {
