@@ -7,7 +7,8 @@ independent of Zonal and of make_race_day.py: it reads only the written files.
                                                  # expected/race_laps.csv, checks the planted cases
     python3 check_race_day.py --job JOB.yaml [--out DIR]
                                                  # any job in the same YAML style (e.g.
-                                                 # bench/races/marathon.yaml); split_readers are ignored
+                                                 # bench/races/marathon.yaml); split_readers count only
+                                                 # for DNS (no race_splits report here)
 
 The job is read with a small parser that understands what these jobs use:
 `inputs: race_athletes: PATH` and `race_reads: {name: path, ...}` (flow or block
@@ -277,7 +278,9 @@ def run_race(race, athletes, reads):
             crossings = [t for t in crossings if t <= cutoff]
         after_gun = [t for t in st_reads if t >= gun]
         start = after_gun[0] if after_gun else gun
-        any_after = bool(after_gun) or any(t >= gun for t in fin_reads)
+        # DNS: no read at or after the gun at any reader of the race, split mats included.
+        split_reads = [t for r in as_list(race.get('split_readers')) for t in reads.get(r, {}).get(card, [])]
+        any_after = bool(after_gun) or any(t >= gun for t in fin_reads) or any(t >= gun for t in split_reads)
         lap_times = [c - (start if i == 0 else crossings[i - 1]) for i, c in enumerate(crossings)]
         row = dict(event=event, bib=a['bib'], name=a['name'], gender=a['gender'],
                    age_group=a.get('age_group') or '', laps=len(crossings))

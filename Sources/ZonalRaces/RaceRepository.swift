@@ -39,12 +39,23 @@ struct RaceRepository {
 
     /// Reads of these readers (any order); `reader` is the position in `readers`.
     func reads(readers: [String]) throws -> [TimedRead] {
-        guard !readers.isEmpty, try store.exists(ReadsLoader.table.name) else { return [] }
-        let marks = readers.map { _ in "?" }.joined(separator: ", ")
-        let names = readers.map { Array($0.utf8) }
+        guard !readers.isEmpty, try store.exists(ReadsLoader.table.name), try store.exists(ReadsLoader.sources.name) else { return [] }
+        // Sources are a handful of rows; each read finds its reader by the
+        // source's number. No WHERE: SQLite testing every row costs more
+        // than passing it.
+        var readerOf: [Int] = []
+        for s in try store.query("SELECT source, reader FROM race_read_sources") {
+            guard let source = s[0].int, source >= 0, source < 1 << 20, let name = s[1].text, let r = readers.firstIndex(of: name) else { continue }
+            if readerOf.count <= Int(source) { readerOf += [Int](repeating: -1, count: Int(source) + 1 - readerOf.count) }
+            readerOf[Int(source)] = r
+        }
+        guard readerOf.contains(where: { $0 >= 0 }) else { return [] }
         var out: [TimedRead] = []
-        try store.scan("SELECT reader, time_ms, card_no FROM race_reads WHERE reader IN (\(marks))", readers.map { .text($0) }) { c in
-            if let r = c.which(0, of: names) { out.append(TimedRead(reader: r, ms: c.int(1), card: c.int(2))) }
+        try store.scan("SELECT source, time_ms, card_no FROM race_reads") { c in
+            let source = c.int(0)
+            if source >= 0, source < readerOf.count, case let r = readerOf[Int(source)], r >= 0 {
+                out.append(TimedRead(reader: r, ms: c.int(1), card: c.int(2)))
+            }
         }
         return out
     }

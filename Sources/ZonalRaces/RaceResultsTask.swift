@@ -58,8 +58,13 @@ public struct RaceResultsTask: ZonalTask {
             if results.isEmpty {
                 ctx.warnings.append(Warning(file: "params.races", reason: "race \(race.event) has no athletes in race_athletes"))
             }
+            // Result rows in report order (rank, then status, then bib), so
+            // writing them needs no sort; laps and splits stay in athlete order.
+            let keys = results.map { (rank: $0.rank ?? Int.max, status: $0.status.rawValue, bibLength: $0.athlete.bib.count, bib: $0.athlete.bib) }
+            for i in results.indices.sorted(by: { keys[$0] < keys[$1] }) {
+                resultRows.append(ReportRow(Self.resultCells(results[i], race: race)))
+            }
             for r in results {
-                resultRows.append(ReportRow(Self.resultCells(r, race: race)))
                 for (k, c) in r.crossings.enumerated() {
                     lapRows.append(ReportRow([.text(race.event), .text(r.athlete.bib), .integer(Int64(k + 1)), .text(DecimalFormat.raceTime(milliseconds: c - race.gun)),
                                               .text(DecimalFormat.raceTime(milliseconds: r.lapMs[k])), .text(clock.format(c, milliseconds: true))]))

@@ -51,6 +51,77 @@ final class RaceDayTests: XCTestCase {
         XCTAssertTrue(html.contains("1. 覃飞俊"), "the podium")
     }
 
+    /// The store keeps reads as four integers; the view race_read_log gives
+    /// back every kept line of a reader log as the timing PC wrote it.
+    func testReadLogViewShowsTheReadsAsWritten() throws {
+        let ws = try workspace("view")
+        XCTAssertEqual(try runZonal(["run", "job.yaml", "--quiet"], cwd: ws).status, 0)
+        let store = ws.appendingPathComponent("out/zonal.sqlite")
+        let shown = try spatialite(store, "SELECT line, time || ' ' || card FROM race_read_log WHERE reader = 'track' ORDER BY line")
+        let log = try String(contentsOf: ws.appendingPathComponent("races/track.log"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let rejected = Set(try rows(ws.appendingPathComponent("out/rejects.csv")).filter { $0[0].hasSuffix("track.log") }.compactMap { Int($0[1]) })
+        var want: [String] = []
+        for (i, line) in log.enumerated() where !line.isEmpty && !rejected.contains(i + 1) { want.append("\(i + 1)|\(line)") }
+        XCTAssertGreaterThan(want.count, 1000)
+        XCTAssertEqual(shown.count, want.count)
+        for (g, w) in zip(shown, want) where g != w { XCTFail("race_read_log \(g), track.log \(w)"); break }
+        XCTAssertEqual(try spatialite(store, "SELECT count(*) FROM race_read_log"), try spatialite(store, "SELECT count(*) FROM race_reads"))
+    }
+
+    /// race_reads as one CSV `time,reader,card`: readers come from the rows,
+    /// each becomes a source. Hand-computed: chip-start 2-lap race, ranked by
+    /// chip time; bib 2's start 09:00:02, finish 09:02:09 → chip 0:02:07.000,
+    /// rank 1; bib 1's start 09:00:01.5, finish 09:02:10 → 0:02:08.500,
+    /// rank 2, 1.5 s behind; the unknown card is a reject.
+    func testReadsFromOneCSV() throws {
+        let ws = FileManager.default.temporaryDirectory.appendingPathComponent("zonal-e2e-race-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
+        addTeardownBlock { removeWorkspace(ws) }
+        try """
+        bib,card,name,gender,event
+        1,00102:00001,甲,1,1500m
+        2,00102:00002,乙,2,1500m
+        """.write(to: ws.appendingPathComponent("athletes.csv"), atomically: true, encoding: .utf8)
+        try """
+        time,reader,card
+        2026-05-01 09:00:01.500,start,00102:00001
+        2026-05-01 09:00:02,start,00102:00002
+        2026-05-01 09:01:00.000,finish,00102:00001
+        2026-05-01 09:01:05.250,finish,00102:00002
+        2026-05-01 09:02:10.000,finish,00102:00001
+        2026-05-01 09:02:09.000,finish,00102:00002
+        2026-05-01 09:02:11.000,finish,00102:00009
+        """.write(to: ws.appendingPathComponent("reads.csv"), atomically: true, encoding: .utf8)
+        try """
+        version: 1
+        job: csv-reads
+        out: out
+        timezone: Asia/Shanghai
+        inputs:
+          race_athletes: athletes.csv
+          race_reads: reads.csv
+        params:
+          max_reject_rate: 0.5
+          races:
+            - {event: 1500m, kind: laps, laps: 2, gun_time: "2026-05-01 09:00:00.000", start_reader: start, finish_reader: finish, min_lap_s: 30, rank_by: chip}
+        tasks: [race_results]
+        formats: [csv]
+        """.write(to: ws.appendingPathComponent("job.yaml"), atomically: true, encoding: .utf8)
+        let r = try runZonal(["run", "job.yaml", "--quiet"], cwd: ws)
+        XCTAssertEqual(r.status, 0, r.output)
+        let results = try rows(ws.appendingPathComponent("out/race_results.csv"))
+        XCTAssertEqual(results.map { [$0[1], $0[2], $0[5], $0[6], $0[7], $0[10], $0[11]] }, [
+            ["1", "2", "2", "0:02:09.000", "0:02:07.000", "FIN", "0:00:00.000"],
+            ["2", "1", "2", "0:02:10.000", "0:02:08.500", "FIN", "0:00:01.500"],
+        ])
+        XCTAssertEqual(try rows(ws.appendingPathComponent("out/rejects.csv")).map { [$0[0], $0[1], $0[2]] }, [["reads.csv", "8", "card"]])
+        let store = ws.appendingPathComponent("out/zonal.sqlite")
+        XCTAssertEqual(try spatialite(store, "SELECT source, file, reader FROM race_read_sources ORDER BY source"), ["1|reads.csv|start", "2|reads.csv|finish"])
+        XCTAssertEqual(try spatialite(store, "SELECT line, reader, time, card FROM race_read_log WHERE line IN (3, 5) ORDER BY line"),
+                       ["3|start|2026-05-01 09:00:02.000|00102:00002", "5|finish|2026-05-01 09:01:05.250|00102:00002"])
+    }
+
     /// A reader file that is not a reader log, or missing, or a folder: clear errors, the store as it was.
     func testBadReaderFiles() throws {
         let ws = try workspace("bad")

@@ -39,6 +39,46 @@ final class ReaderLogReaderTests: TemporaryDirectoryTestCase {
         ])
     }
 
+    /// The in-place reading the loader uses finds the same reads and words
+    /// the same problems as `next()`, for every shape a line may take.
+    func testForEachReadAgreesWithNext() throws {
+        let text = "2026-05-01 09:03:12.345 00102:00012\n\r"
+            + "2026-05-01 09:03:12 00102:00013\r\n"
+            + "  2026-05-01 09:03:14.12   00102:00015  \n"
+            + "2026-05-01\t09:03:13.5\t00102:00014\n"
+            + "\n"
+            + "2026-05-01 09:03:12.345 0102:00012\n"
+            + "2026-05-01 09:03:12.3456 00102:00012\n"
+            + "00102:00012\n"
+            + "2026-05-01 09:03:15.000 99999:00000 extra\n"
+            + "2026-05-01 09:03:15.000 \t 99999:00000"
+        let path = try file("mixed.log", text)
+        var viaNext: [String] = []
+        let reader = try ReaderLogReader(path: path)
+        while let r = try reader.next() {
+            switch r {
+            case .success(let read): viaNext.append("\(read.line) \(read.time) \(RaceCard.number(read.card))")
+            case .failure(let p): viaNext.append("\(p)")
+            }
+        }
+        var inPlace: [String] = []
+        try ReaderLogReader(path: path).forEachRead({ line, time, card in
+            inPlace.append("\(line) \(String(decoding: time, as: UTF8.self)) \(card)")
+        }, problem: { inPlace.append("\($0)") })
+        XCTAssertEqual(inPlace, viaNext)
+        XCTAssertEqual(inPlace.count, 9)
+        XCTAssertEqual(inPlace.first, "1 2026-05-01 09:03:12.345 10200012")
+        XCTAssertEqual(inPlace.last, "10 2026-05-01 09:03:15.000 9999900000")
+    }
+
+    /// HID × 100000 + PID, written out by hand.
+    private enum RaceCard {
+        static func number(_ card: String) -> Int64 {
+            let parts = card.split(separator: ":")
+            return Int64(parts[0])! * 100_000 + Int64(parts[1])!
+        }
+    }
+
     func testGzipLogReadsTheSame() throws {
         var text = ""
         for i in 1...5000 { text += "2026-05-01 09:\(String(format: "%02d:%02d", i / 60 % 60, i % 60)).\(i % 1000) \(String(format: "%05d", i)):00012\n\r" }
