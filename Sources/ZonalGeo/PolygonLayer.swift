@@ -18,10 +18,14 @@ public final class PolygonLayer: Sendable {
     /// Each polygon's position in code order, so "smallest code wins" compares integers.
     let rank: [Int32]
     let index: SpatialIndex
+    /// The same envelopes in a grid, for point lookups.
+    let grid: PointGrid
     /// Whether GEOS can build the shape at all. A polygon it cannot build (a
     /// ring of fewer than 4 points) covers nothing; fence_audit reports it
     /// (F004/F005). Any other GEOS failure is an error, never "not covered".
     public let buildable: [Bool]
+    /// Each polygon's rings as GEOS builds them, for the crossing test in Swift.
+    let planar: [PlanarRings]
 
     public init(name: String, codes: [String], shapes: [Shape]) {
         precondition(codes.count == shapes.count, "one code per shape")
@@ -33,7 +37,9 @@ public final class PolygonLayer: Sendable {
         for (pos, i) in codes.indices.sorted(by: { (codes[$0], $0) < (codes[$1], $1) }).enumerated() { r[i] = Int32(pos) }
         rank = r
         index = SpatialIndex(shapes.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
+        grid = PointGrid(shapes.map(\.envelope))
         buildable = shapes.map(\.isBuildableByGEOS)
+        planar = shapes.map(PlanarRings.init)
     }
 
     deinit { LayerIDs.finish(id) }
@@ -84,8 +90,15 @@ public final class PolygonLayer: Sendable {
 
     func covering(_ p: Coordinate, _ ws: GEOSWorkspace, _ cache: GEOSWorkspace.LayerCache, point: inout Geometry?) throws -> Int? {
         var best = -1
-        try index.query(point: p) { i in
+        try grid.query(point: p) { i in
             if best >= 0 && rank[i] >= rank[best] { return }
+            guard buildable[i] else { return }
+            // GEOS's own test, run in Swift: no GEOS point per lock. Only a
+            // point too close to an edge to tell in doubles asks GEOS.
+            if let where_ = planar[i].locate(p.x, p.y) {
+                if where_ != .exterior { best = i }
+                return
+            }
             guard let prep = try prepared(i, ws, cache) else { return }
             if point == nil { point = try ws.context.point(p) }
             if try prep.covers(point!) { best = i }
@@ -183,5 +196,85 @@ enum LayerIDs {
     static func finished(since generation: Int) -> (Int, Set<UInt64>)? {
         lock.lock(); defer { lock.unlock() }
         return gone.count > generation ? (gone.count, gone) : nil
+    }
+}
+
+/// A polygon's rings (every part's exterior and holes, closed, as
+/// `GEOSContext.geometry` builds them) laid flat, and GEOS's point-in-area
+/// test over them: `IndexedPointInAreaLocator` counts, over all segments
+/// whose y-range holds the point, the crossings of a ray to its right
+/// (`RayCrossingCounter`, GEOS 3.11), with GEOS's orientation filter. Where
+/// that filter cannot decide in doubles, `locate` says so (nil) and the
+/// caller asks GEOS, so the answer is GEOS's on every edge and vertex.
+struct PlanarRings: Sendable {
+    enum Location { case interior, boundary, exterior }
+    /// Vertices; ring k is `starts[k]..<starts[k + 1]`, closed.
+    private var x: [Double] = []
+    private var y: [Double] = []
+    private var starts: [Int] = [0]
+
+    init(_ shape: Shape) {
+        for p in shape.polygons where p.isBuildableByGEOS {
+            add(p.exterior.closedRing)
+            for h in p.holes where h.count >= Polygon.minimumHolePoints { add(h.closedRing) }
+        }
+    }
+
+    private mutating func add(_ ring: [Coordinate]) {
+        for c in ring { x.append(c.x); y.append(c.y) }
+        starts.append(x.count)
+    }
+
+    func locate(_ px: Double, _ py: Double) -> Location? {
+        var crossings = 0
+        return x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                for r in 0..<(starts.count - 1) {
+                    for k in starts[r]..<(starts[r + 1] - 1) {
+                        let x1 = x[k], y1 = y[k], x2 = x[k + 1], y2 = y[k + 1]
+                        // The interval index visits segments whose y-range holds py.
+                        if (y1 < py && y2 < py) || (y1 > py && y2 > py) { continue }
+                        // RayCrossingCounter::countSegment, in its order.
+                        if x1 < px && x2 < px { continue }
+                        if px == x2 && py == y2 { return .boundary }
+                        if y1 == py && y2 == py {
+                            if min(x1, x2) <= px && px <= max(x1, x2) { return .boundary }
+                            continue
+                        }
+                        if (y1 > py && y2 <= py) || (y2 > py && y1 <= py) {
+                            guard var orient = Self.orientation(x1, y1, x2, y2, px, py) else { return nil }
+                            if orient == 0 { return .boundary }
+                            if y2 < y1 { orient = -orient }
+                            if orient > 0 { crossings += 1 }
+                        }
+                    }
+                }
+                return crossings % 2 == 1 ? .interior : .exterior
+            }
+        }
+    }
+
+    /// Which side of a→b q is on (1 left, -1 right, 0 on the line), or nil
+    /// when doubles cannot tell: GEOS's `orientationIndexFilter` (Shewchuk's
+    /// error bound), whose decided answers are exact.
+    @inline(__always)
+    static func orientation(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, _ qx: Double, _ qy: Double) -> Int? {
+        let detLeft = (ax - qx) * (by - qy)
+        let detRight = (ay - qy) * (bx - qx)
+        let det = detLeft - detRight
+        func sign(_ d: Double) -> Int { d > 0 ? 1 : (d < 0 ? -1 : 0) }
+        let detSum: Double
+        if detLeft > 0 {
+            if detRight <= 0 { return sign(det) }
+            detSum = detLeft + detRight
+        } else if detLeft < 0 {
+            if detRight >= 0 { return sign(det) }
+            detSum = -detLeft - detRight
+        } else {
+            return sign(det)
+        }
+        let bound = 1e-15 * detSum
+        if det >= bound || -det >= bound { return sign(det) }
+        return nil
     }
 }

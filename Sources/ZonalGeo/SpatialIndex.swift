@@ -88,3 +88,65 @@ public struct SpatialIndex: Sendable {
         a.minX <= b.maxX && b.minX <= a.maxX && a.minY <= b.maxY && b.minY <= a.maxY
     }
 }
+
+/// A uniform grid over envelopes, for point queries: the point's cell lists
+/// every envelope that reaches it, so a lookup is one division and a short
+/// scan instead of an R-tree descent. A city day asks it three times per lock.
+/// Cells are chosen by `floor`, which is monotonic, so an envelope that
+/// holds a point is always listed in the point's cell, edges included.
+public struct PointGrid: Sendable {
+    private let minX, minY, cellW, cellH: Double
+    private let nx, ny: Int
+    /// Cell c's items are `items[cellStart[c]..<cellStart[c + 1]]`.
+    private var cellStart: [Int32] = []
+    private var items: [Int32] = []
+    private let envelopes: [Envelope?]
+
+    /// `envelopes[i]` nil: item i is empty and never found.
+    public init(_ envelopes: [Envelope?]) {
+        self.envelopes = envelopes
+        let present = envelopes.compactMap { $0 }
+        var env = present.first ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        for e in present { env = env.union(e) }
+        let w = max(env.maxX - env.minX, 1e-9), h = max(env.maxY - env.minY, 1e-9)
+        // About two cells per envelope, square in degrees, at most 4M cells.
+        let target = Double(min(max(2 * present.count, 1), 4 << 20))
+        let cols = max(1, min(Int((target * w / h).squareRoot()), 1 << 12))
+        let rows = max(1, min(Int(target / Double(cols)), 1 << 12))
+        (minX, minY, nx, ny) = (env.minX, env.minY, cols, rows)
+        cellW = w / Double(cols)
+        cellH = h / Double(rows)
+        var counts = [Int32](repeating: 0, count: cols * rows + 1)
+        func cells(_ e: Envelope) -> (Int, Int, Int, Int) {
+            (column(e.minX), column(e.maxX), row(e.minY), row(e.maxY))
+        }
+        for e in present {
+            let (c0, c1, r0, r1) = cells(e)
+            for r in r0...r1 { for c in c0...c1 { counts[r * cols + c + 1] += 1 } }
+        }
+        for k in 0..<(cols * rows) { counts[k + 1] += counts[k] }
+        var next = counts
+        items = [Int32](repeating: 0, count: Int(counts[cols * rows]))
+        for (i, e) in envelopes.enumerated() {
+            guard let e else { continue }
+            let (c0, c1, r0, r1) = cells(e)
+            for r in r0...r1 { for c in c0...c1 { items[Int(next[r * cols + c])] = Int32(i); next[r * cols + c] += 1 } }
+        }
+        cellStart = counts
+    }
+
+    @inline(__always) private func column(_ x: Double) -> Int { min(nx - 1, max(0, Int(((x - minX) / cellW).rounded(.down)))) }
+    @inline(__always) private func row(_ y: Double) -> Int { min(ny - 1, max(0, Int(((y - minY) / cellH).rounded(.down)))) }
+
+    /// Calls `visit` with every item whose envelope holds the point (edges included).
+    @inline(__always)
+    public func query(point p: Coordinate, _ visit: (Int) throws -> Void) rethrows {
+        guard !envelopes.isEmpty, p.x.isFinite, p.y.isFinite else { return }
+        let c = row(p.y) * nx + column(p.x)
+        for k in Int(cellStart[c])..<Int(cellStart[c + 1]) {
+            let i = Int(items[k])
+            let e = envelopes[i].unsafelyUnwrapped
+            if e.minX <= p.x && p.x <= e.maxX && e.minY <= p.y && p.y <= e.maxY { try visit(i) }
+        }
+    }
+}
