@@ -8,9 +8,26 @@ struct BikeRepository {
 
     /// Lock events with what each was joined to: the zone, parking area and
     /// no-parking zone covering it, and whether it counts as parked in a fence.
-    static let events = TableSchema(name: "parking_events", columns: CSVTableLoader(BikeInputs.events).columns + [
-        TableColumn("management_code", .text), TableColumn("parking_code", .text), TableColumn("noparking_code", .text),
+    /// A city day is millions of rows, so repeated text is kept once: the
+    /// company as `company_id` into `parking_event_companies`, each fence as
+    /// `management_id`, `parking_id`, `noparking_id` into
+    /// `parking_event_fences` (the codes as this load saw them), the time as
+    /// `time_ms` only. The view `parking_events_view` shows every event with
+    /// its company, codes, clock time and a point geometry (see `EventLoader`).
+    static let events = TableSchema(name: "parking_events", columns: [
+        TableColumn("line", .integer), TableColumn("event_id", .text), TableColumn("bike_id", .text), TableColumn("company_id", .integer),
+        TableColumn("lon", .real), TableColumn("lat", .real), TableColumn("time_ms", .integer), TableColumn("accuracy_m", .real),
+        TableColumn("management_id", .integer), TableColumn("parking_id", .integer), TableColumn("noparking_id", .integer),
         TableColumn("in_parking", .integer), TableColumn("parking_distance_m", .real),
+    ])
+    /// The companies of `parking_events.company_id`.
+    static let companies = TableSchema(name: "parking_event_companies", columns: [
+        TableColumn("company_id", .integer), TableColumn("company", .text),
+    ])
+    /// The fences of `parking_events.management_id`, `parking_id` and
+    /// `noparking_id`: layer (MANAGEMENT, PARKING, NOPARKING) and code.
+    static let eventFences = TableSchema(name: "parking_event_fences", columns: [
+        TableColumn("fence_id", .integer), TableColumn("layer", .text), TableColumn("code", .text),
     ])
     /// Lock counts per zone, company and no-parking zone, written with the events
     /// so the in-fence reports need not scan millions of rows again.

@@ -206,6 +206,28 @@ public final class Store {
         try db.execute(sql)
     }
 
+    /// A view whose geometry is computed (a point from lon/lat), registered
+    /// in `views_geometry_columns` so QGIS lists it as a layer. SpatiaLite
+    /// registers a view's geometry against a table's geometry column, so an
+    /// empty table `<view>_geometry` carries that column's type and SRID;
+    /// it has no spatial index, so QGIS reads the view instead of an empty
+    /// index. `rowid` names the view's unique integer column.
+    public func ensureSpatialView(_ name: String, as select: String, geometry: GeometryKind, rowid: String) throws {
+        try ensureView(name, as: select)
+        let template = "\(name)_geometry".lowercased()
+        if try !db.tableExists(template) {
+            try db.execute("CREATE TABLE \"\(template)\" (fid INTEGER PRIMARY KEY)")
+            let ok = try db.scalar("SELECT AddGeometryColumn(?, ?, ?, ?, 'XY')",
+                                   [.text(template), .text(Self.geometryColumn), .integer(Int64(Self.srid)), .text(geometry.rawValue)])
+            guard ok.int == 1 else { throw StoreError("SpatiaLite refused the geometry column of \(template)") }
+        }
+        try db.run("DELETE FROM views_geometry_columns WHERE view_name = ?", [.text(name.lowercased())])
+        try db.run("""
+            INSERT INTO views_geometry_columns (view_name, view_geometry, view_rowid, f_table_name, f_geometry_column, read_only)
+            VALUES (?, ?, ?, ?, ?, 1)
+            """, [.text(name.lowercased()), .text(Self.geometryColumn), .text(rowid.lowercased()), .text(template), .text(Self.geometryColumn)])
+    }
+
     /// Deletes rows (all, or those matching `whereSQL`) and returns how many went.
     @discardableResult
     public func deleteRows(_ table: String, where whereSQL: String? = nil, _ args: [SQLValue] = []) throws -> Int {

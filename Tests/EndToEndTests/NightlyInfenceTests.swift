@@ -58,6 +58,50 @@ final class NightlyInfenceTests: XCTestCase {
         XCTAssertTrue(fileStartsWithBOM(out.appendingPathComponent("infence_rate.csv")))
     }
 
+    /// The store keeps events compactly (ids for company and fences, epoch
+    /// milliseconds); the spatial view shows each as the file gave it, with
+    /// the fences the generator's own shapely join put it in
+    /// (expected/planted_events.csv: vertices, edges, outside) and a point
+    /// geometry QGIS can list.
+    func testEventsViewShowsEachEventAsGivenWithItsFences() throws {
+        let (dir, r) = try MainRun.shared.get()
+        XCTAssertEqual(r.status, 0, r.output)
+        let store = dir.appendingPathComponent("out/zonal.sqlite")
+        let planted = try CSVTable(url: datasetDir.appendingPathComponent("expected/planted_events.csv")).rows
+        XCTAssertGreaterThan(planted.count, 5)
+        for p in planted {
+            let id = try XCTUnwrap(p["event_id"])
+            let got = try spatialite(store, "SELECT line, lon, lat, ifnull(management_code, ''), in_parking FROM parking_events_view WHERE event_id = '\(id)'")
+            let want = "\(p["line"]!)|\(Double(p["lon"]!)!)|\(Double(p["lat"]!)!)|\(p["management_code"]!)|\(p["in_parking_tol0"] == "true" ? 1 : 0)"
+            XCTAssertEqual(got, [want], "\(id) (\(p["case"]!))")
+        }
+        // Every kept event, field by field as the CSV wrote it (the first 2,000 lines).
+        guard let sh = which("sh") else { throw XCTSkip("sh not on PATH") }
+        let head = try runProcess(sh, ["-c", "gzip -dc parking_events.csv.gz | head -n 2001"], cwd: dir)
+        let rejected = Set(try csvRows(dir.appendingPathComponent("out/rejects.csv"), columns: ["file", "line"])
+            .filter { $0[0].hasSuffix("parking_events.csv.gz") }.map { $0[1] })
+        let csv = parseCSV(head.stdout)
+        // The time as the reports print it: the file's three forms (here all Beijing time) as yyyy-MM-dd HH:mm:ss[.SSS].
+        func shown(_ t: String) -> String {
+            let u = Array(t.utf8)
+            if u.count == 14 { let d = t.map(String.init); return "\(d[0...3].joined())-\(d[4...5].joined())-\(d[6...7].joined()) \(d[8...9].joined()):\(d[10...11].joined()):\(d[12...13].joined())" }
+            if t.hasSuffix("+08:00") { return String(t.dropLast(6)).replacingOccurrences(of: "T", with: " ") }
+            if t.hasSuffix(".000") { return String(t.dropLast(4)) }
+            return t
+        }
+        var want: [String] = []
+        for (i, row) in csv.enumerated().dropFirst() where !rejected.contains(String(i + 1)) {
+            want.append([row[0], row[1], row[2], "\(Double(row[3])!)", "\(Double(row[4])!)", shown(row[5])].joined(separator: "|"))
+        }
+        let got = try spatialite(store, "SELECT event_id, bike_id, company, lon, lat, time FROM parking_events_view WHERE line <= 2001 ORDER BY line")
+        XCTAssertEqual(got.count, want.count)
+        for (g, w) in zip(got, want) where g != w { XCTFail("view \(g), file \(w)"); break }
+        XCTAssertEqual(try spatialite(store, "SELECT count(*) FROM parking_events_view"), try spatialite(store, "SELECT count(*) FROM parking_events"))
+        // Registered as a spatial view of points in EPSG:4490.
+        XCTAssertEqual(try spatialite(store, "SELECT v.view_rowid, g.geometry_type, g.srid FROM views_geometry_columns v JOIN geometry_columns g ON g.f_table_name = v.f_table_name AND g.f_geometry_column = v.f_geometry_column WHERE v.view_name = 'parking_events_view'"), ["fid|1|4490"])
+        XCTAssertEqual(try spatialite(store, "SELECT ST_X(geom) = lon AND ST_Y(geom) = lat AND ST_SRID(geom) = 4490 FROM parking_events_view WHERE line = 2"), ["1"])
+    }
+
     func testNightlyRejects() throws {
         let out = try mainRun()
         // The generator's planted bad rows: (file, line, field); field empty for a wrong field count.

@@ -50,7 +50,7 @@ public struct CSVTableLoader: Sendable {
     }
 
     /// Where each spec's column is in the header (-1: absent and allowed to be).
-    func columnIndex(header: [String], shown: String) throws -> [Int] {
+    public func columnIndex(header: [String], shown: String) throws -> [Int] {
         try specs.map { s in
             if let i = header.firstIndex(where: { $0.caseInsensitiveCompare(s.name) == .orderedSame }) { return i }
             if s.mayBeAbsent { return -1 }
@@ -105,6 +105,16 @@ public struct CSVTableLoader: Sendable {
     }
 
     enum CheckedRow: Sendable { case row([SQLValue]), reject(Reject) }
+
+    /// One row checked by the specs: its store values (`line` first), or the
+    /// reject. For loaders with their own byte path, whose declined rows
+    /// take this one (`index` from `columnIndex`).
+    public func check(_ row: TableRow, index: [Int], width: Int, shown: String, times: TimeParser) -> (values: [SQLValue]?, reject: Reject?) {
+        switch Self.checkRow(row, specs: specs, index: index, width: width, shown: shown, times: times, quoting: quotesValues) {
+        case .row(let v): return (v, nil)
+        case .reject(let r): return (nil, r)
+        }
+    }
 
     static func checkRow(_ row: TableRow, specs: [FieldSpec], index: [Int], width: Int, shown: String, times: TimeParser,
                          quoting: Bool = true) -> CheckedRow {
