@@ -221,6 +221,10 @@ public final class Statement {
             try statement.check(sqlite3_bind_text(statement.handle, offset + index, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
                                                   Int32(bytes.count), zonal_sqlite_transient()))
         }
+        /// Bytes, copied by SQLite.
+        public func blob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) throws {
+            try statement.check(sqlite3_bind_blob(statement.handle, offset + index, bytes.baseAddress, Int32(bytes.count), zonal_sqlite_transient()))
+        }
         public func text(_ index: Int32, _ value: String) throws {
             var s = value
             try s.withUTF8 { try text(index, $0) }

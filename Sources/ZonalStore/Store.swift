@@ -23,10 +23,15 @@ public struct TableSchema: Sendable, Equatable {
     public var name: String
     public var columns: [TableColumn]
     public var geometry: GeometryKind?
-    public init(name: String, columns: [TableColumn], geometry: GeometryKind? = nil) {
+    /// Whether the geometry column gets a spatial index. A table whose rows
+    /// repeat a few shapes (a zone's polygon at every report time) is better
+    /// read whole than through an R-tree as large as the table.
+    public var spatialIndex: Bool
+    public init(name: String, columns: [TableColumn], geometry: GeometryKind? = nil, spatialIndex: Bool = true) {
         self.name = name
         self.columns = columns
         self.geometry = geometry
+        self.spatialIndex = spatialIndex
     }
 
     /// Where a column sits in the values an inserter takes, so rows are read
@@ -183,7 +188,9 @@ public final class Store {
                 let ok = try db.scalar("SELECT AddGeometryColumn(?, ?, ?, ?, 'XY')",
                                        [.text(schema.name), .text(Self.geometryColumn), .integer(Int64(Self.srid)), .text(g.rawValue)])
                 guard ok.int == 1 else { throw StoreError("SpatiaLite refused the geometry column of \(schema.name)") }
-                _ = try db.scalar("SELECT CreateSpatialIndex(?, ?)", [.text(schema.name), .text(Self.geometryColumn)])
+                if schema.spatialIndex {
+                    _ = try db.scalar("SELECT CreateSpatialIndex(?, ?)", [.text(schema.name), .text(Self.geometryColumn)])
+                }
             }
         } else {
             // A table from an older Zonal gets the columns this version added.
@@ -292,7 +299,7 @@ public final class Store {
 
     /// Builds the spatial index from every row of the table.
     public func rebuildSpatialIndex(_ schema: TableSchema) throws {
-        guard schema.geometry != nil else { return }
+        guard schema.geometry != nil, schema.spatialIndex else { return }
         let ok = try db.scalar("SELECT CreateSpatialIndex(?, ?)", [.text(schema.name), .text(Self.geometryColumn)])
         guard ok.int == 1 else { throw StoreError("SpatiaLite could not rebuild the spatial index of \(schema.name)") }
     }
@@ -517,6 +524,13 @@ public final class RowInserter {
         try statement.execute(binding: bind)
     }
 
+    /// Inserts rows of values (in schema order, no geometry) by multi-row INSERTs.
+    public func insert(rows: [[SQLValue]]) throws {
+        try insert(count: rows.count) { b, k in
+            for (i, v) in rows[k].enumerated() where v != .null { try b.value(Int32(i + 1), v) }
+        }
+    }
+
     /// Inserts `count` rows, row k's values set by `bind(binder, k)` as in
     /// `insert(binding:)`. Rows go in by the multi-row INSERT, which
     /// shares SQLite's per-statement work among them: a third of the cost
@@ -542,4 +556,22 @@ extension Statement.Binder {
     public func geometry(_ index: Int32, _ shape: Shape) throws {
         try value(index, .blob(SpatiaLiteBlob.encode(shape, srid: Int32(Store.srid))))
     }
+
+    /// The same, encoding only when `shape` differs from the last one given
+    /// to `cache`: a report repeats a zone's polygon on every row of it.
+    public func geometry(_ index: Int32, _ shape: Shape, cache: GeometryBlobCache) throws {
+        if cache.shape != shape {
+            cache.shape = shape
+            cache.blob = SpatiaLiteBlob.encode(shape, srid: Int32(Store.srid))
+        }
+        try cache.blob.withUnsafeBytes { try blob(index, $0) }
+    }
+}
+
+/// The last geometry encoded for a bulk insert. Shapes compare equal at
+/// once when they share storage (a report's rows of one zone do).
+public final class GeometryBlobCache {
+    var shape: Shape?
+    var blob: [UInt8] = []
+    public init() {}
 }

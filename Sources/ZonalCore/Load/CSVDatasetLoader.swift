@@ -26,7 +26,7 @@ public struct CSVDatasetLoader: DatasetLoader {
         let (_, replaced) = try ctx.store.replaceRows(schema) { ins in
             outcome = try loader.load(path: input.url.path, shown: input.written, times: ctx.times,
                                       progress: ctx.progress) { chunk in
-                for row in chunk { try ins.insert(row) }
+                try ins.insert(rows: chunk)
             }
         }
         return LoadResult(rows: outcome.loaded, replacedRows: replaced,

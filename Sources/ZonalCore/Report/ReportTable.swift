@@ -71,6 +71,7 @@ public enum ReportTable {
         let schema = spec.tableSchema
         try store.ensure(schema)
         let width = spec.columns.count, geometryAt = Int32(width + 1)
+        let blobs = GeometryBlobCache()
         try store.replaceRows(schema) { ins in
             let ordered = order(rows, spec.sortOrder)
             try ins.insert(count: ordered.count) { b, k in
@@ -86,7 +87,7 @@ public enum ReportTable {
                     case .bool(let v): try b.int(at, v ? 1 : 0)
                     }
                 }
-                if schema.geometry != nil, let shape = row.shape { try b.geometry(geometryAt, shape) }
+                if schema.geometry != nil, let shape = row.shape { try b.geometry(geometryAt, shape, cache: blobs) }
             }
         }
     }

@@ -36,8 +36,11 @@ public struct ReportSpec: Sendable {
     /// The columns that identify a row from one run to the next (`zonal
     /// diff`): a zone's code, a device's code and kind. Default: the first column.
     public var key: [String]
-    public init(_ name: String, columns: [ReportColumn], geometry: GeometryKind? = nil, sortBy: [String] = [],
+    /// Whether the store's table gets a spatial index (see `TableSchema.spatialIndex`).
+    public var spatialIndex: Bool
+    public init(_ name: String, columns: [ReportColumn], geometry: GeometryKind? = nil, spatialIndex: Bool = true, sortBy: [String] = [],
                 key: [String] = [], problem: (@Sendable ([Cell]) -> Bool)? = nil) {
+        self.spatialIndex = spatialIndex
         precondition(sortBy.allSatisfy { k in columns.contains { $0.name == k } }, "\(name): sortBy names an unknown column")
         precondition(key.allSatisfy { k in columns.contains { $0.name == k } }, "\(name): key names an unknown column")
         self.name = name; self.columns = columns; self.geometry = geometry; self.sortBy = sortBy
@@ -58,7 +61,7 @@ public struct ReportSpec: Sendable {
     }
 
     var tableSchema: TableSchema {
-        TableSchema(name: name, columns: columns.map { TableColumn($0.name, $0.kind.storeType) }, geometry: geometry)
+        TableSchema(name: name, columns: columns.map { TableColumn($0.name, $0.kind.storeType) }, geometry: geometry, spatialIndex: spatialIndex)
     }
 }
 
