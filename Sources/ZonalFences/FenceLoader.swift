@@ -125,6 +125,12 @@ public struct FenceLoader: DatasetLoader {
             }
             ctx.progress.start("load \(layer.rawValue)", total: reader.count)
             var layerRejects = 0
+            // Features go in 1,024 at a time, by multi-row INSERTs.
+            var pending: [[SQLValue]] = [], shapes: [Shape?] = []
+            func flush() throws {
+                try featIns.insert(rows: pending, shapes: shapes)
+                pending.removeAll(keepingCapacity: true); shapes.removeAll(keepingCapacity: true)
+            }
             for i in 0..<reader.count {
                 let f = try reader.feature(i)
                 ctx.progress.advance()
@@ -146,11 +152,14 @@ public struct FenceLoader: DatasetLoader {
                     layerRejects += 1
                     continue
                 }
-                try featIns.insert([.text(input.key), .text(layer.rawValue), .integer(Int64(f.record)), .text(code),
-                                    f.attributes["NAME"].map { .text($0) } ?? .null,
-                                    f.attributes["COORDS"].map { .text($0) } ?? .null], shape: .multiPolygon(polys))
+                pending.append([.text(input.key), .text(layer.rawValue), .integer(Int64(f.record)), .text(code),
+                                f.attributes["NAME"].map { .text($0) } ?? .null,
+                                f.attributes["COORDS"].map { .text($0) } ?? .null])
+                shapes.append(.multiPolygon(polys))
+                if pending.count == 1024 { try flush() }
                 total += 1
             }
+            try flush()
             ctx.progress.finish()
             files.append(LoadedFile(written: shown, url: source.shp, dataRows: reader.count, rejects: layerRejects,
                                     encoding: reader.encoding.rawValue, crs: crs.label + crsNote))
@@ -168,6 +177,7 @@ public struct FenceLoader: DatasetLoader {
                     throw InputError(file: tShown, line: 1, field: "编码", reason: "the header has no 编码 column (Appendix A); it has \(header.joined(separator: " "))")
                 }
                 var tableRejects = 0
+                var attributeRows: [[SQLValue]] = []
                 for r in rows {
                     func v(_ col: String) -> SQLValue {
                         guard let i = index[col], i < r.values.count else { return .null }
@@ -186,10 +196,11 @@ public struct FenceLoader: DatasetLoader {
                         tableRejects += 1
                         continue
                     }
-                    try attrIns.insert([.text(input.key), .text(layer.rawValue), .text(tShown), .integer(Int64(r.line)), .text(code),
-                                        v("name"), v("area"), v("capacity"), v("position"), v("land_use"), v("nature"),
-                                        v("reason"), v("management_code")])
+                    attributeRows.append([.text(input.key), .text(layer.rawValue), .text(tShown), .integer(Int64(r.line)), .text(code),
+                                          v("name"), v("area"), v("capacity"), v("position"), v("land_use"), v("nature"),
+                                          v("reason"), v("management_code")])
                 }
+                try attrIns.insert(rows: attributeRows)
                 files.append(LoadedFile(written: tShown, url: url, dataRows: rows.count, rejects: tableRejects, encoding: "UTF-8"))
             }
             try layerIns.insert([.text(input.key), .text(layer.rawValue), .text(shown), .integer(Int64(reader.count)),

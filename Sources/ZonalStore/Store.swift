@@ -293,7 +293,13 @@ public final class Store {
     public func suspendSpatialIndex(_ schema: TableSchema) throws {
         try ensure(schema)
         guard schema.geometry != nil else { return }
-        _ = try db.scalar("SELECT DisableSpatialIndex(?, ?)", [.text(schema.name), .text(Self.geometryColumn)])
+        // SpatiaLite prints an error to stderr when there is no index to disable
+        // (a table made without one), so ask first.
+        let enabled = try db.scalar("SELECT spatial_index_enabled FROM geometry_columns WHERE f_table_name = lower(?) AND f_geometry_column = ?",
+                                    [.text(schema.name), .text(Self.geometryColumn)])
+        if enabled.int == 1 {
+            _ = try db.scalar("SELECT DisableSpatialIndex(?, ?)", [.text(schema.name), .text(Self.geometryColumn)])
+        }
         try db.execute("DROP TABLE IF EXISTS \"idx_\(schema.name)_\(Self.geometryColumn)\"")
     }
 
@@ -524,10 +530,13 @@ public final class RowInserter {
         try statement.execute(binding: bind)
     }
 
-    /// Inserts rows of values (in schema order, no geometry) by multi-row INSERTs.
-    public func insert(rows: [[SQLValue]]) throws {
+    /// Inserts rows of values (in schema order) and, when the schema has a
+    /// geometry, each row's shape, by multi-row INSERTs.
+    public func insert(rows: [[SQLValue]], shapes: [Shape?] = []) throws {
+        let geometryAt = Int32(schema.columns.count + 1)
         try insert(count: rows.count) { b, k in
             for (i, v) in rows[k].enumerated() where v != .null { try b.value(Int32(i + 1), v) }
+            if schema.geometry != nil, k < shapes.count, let shape = shapes[k] { try b.geometry(geometryAt, shape) }
         }
     }
 

@@ -234,10 +234,12 @@ final class RunSession {
         let result: LoadResult
         let hashes: [String: String]
         do {
+            // The input's files are hashed on another thread while the loader reads them.
+            let early = BackgroundHashes([input.url] + input.parts.map(\.url))
             (result, hashes) = try store.step("load_\(key)") {
                 let r = try kind.loader.load(input, ctx)
                 TestHooks.point("load")
-                let hashes = Dictionary(r.files.map { ($0.written, SHA256.file($0.url.path) ?? "") }, uniquingKeysWith: { a, _ in a })
+                let hashes = Dictionary(r.files.map { ($0.written, early.hash($0.url) ?? SHA256.file($0.url.path) ?? "") }, uniquingKeysWith: { a, _ in a })
                 try store.recordLoad(DatasetRecord(dataset: key, path: input.written, sha256: Self.datasetHash(r.files, hashes),
                                                    rows: r.rows, rejects: r.rejects.count,
                                                    encoding: r.files.compactMap(\.encoding).first, crs: r.files.compactMap(\.crs).first,
@@ -376,5 +378,31 @@ extension Log {
                     + (first.map { "; the first: line \($0.line.map(String.init) ?? "-") field \($0.field ?? "-"): \($0.reason)" } ?? ""),
                     [("file", .string(f.written)), ("rejects", .int(Int64(f.rejects))), ("rows", .int(Int64(f.dataRows)))])
         }
+    }
+}
+
+/// SHA-256 of regular files, computed on a background thread from the
+/// moment it is made; `hash` waits for it.
+final class BackgroundHashes: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var hashes: [URL: String] = [:]
+
+    init(_ urls: [URL]) {
+        let files = urls.filter { u in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: u.path, isDirectory: &isDir) && !isDir.boolValue
+        }
+        guard !files.isEmpty else { return }
+        DispatchQueue.global().async(group: group) {
+            var out: [URL: String] = [:]
+            for u in files { out[u] = SHA256.file(u.path) }
+            self.hashes = out
+        }
+    }
+
+    /// The file's hash when it was one of the files given, else nil.
+    func hash(_ url: URL) -> String? {
+        group.wait()
+        return hashes[url]
     }
 }
