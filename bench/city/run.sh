@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: one city day (2,000,000 parking events + Appendix B device files
 # over the bench district) through infence_rate, zone_occupancy and
-# device_health, in Zonal and in three peers (DuckDB + spatial, GeoPandas,
-# the spatialite CLI). Each tool goes from the input files to a persistent
+# device_health, in Zonal and in four peers (DuckDB + spatial, SedonaDB,
+# GeoPandas, the spatialite CLI). Each tool goes from the input files to a persistent
 # store holding every event with its assignment, and writes the reports.
 #
 #   bash bench/city/run.sh          # generates the data on first use (needs pip)
@@ -18,7 +18,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 DATA="$ROOT/bench/data"
 CITY="$DATA/city"
 RUNS=${RUNS:-1}
-TOOLS=${TOOLS:-"zonal duckdb geopandas spatialite"}
+TOOLS=${TOOLS:-"zonal duckdb sedonadb geopandas spatialite"}
 cd "$ROOT"
 
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
@@ -39,6 +39,10 @@ for t in $TOOLS; do
       if python3 -c "import duckdb, duckdb_extension_spatial" 2>/dev/null || pip install -q duckdb duckdb-extension-spatial; then
         CMD[$t]="python3 $HERE/duckdb_nightly.py $DATA"; run_list+=("$t")
       else echo "duckdb: skipped (pip install duckdb duckdb-extension-spatial failed)"; fi ;;
+    sedonadb)
+      if python3 -c "import sedonadb, pyogrio, pyarrow" 2>/dev/null || pip install -q sedonadb pyogrio pyarrow; then
+        CMD[$t]="python3 $HERE/sedonadb_nightly.py $DATA"; run_list+=("$t")
+      else echo "sedonadb: skipped (pip install sedonadb pyogrio pyarrow failed)"; fi ;;
     geopandas)
       if python3 -c "import geopandas, pyarrow, pyogrio" 2>/dev/null || pip install -q geopandas pyarrow pyogrio; then
         CMD[$t]="python3 $HERE/geopandas_nightly.py $DATA"; run_list+=("$t")
