@@ -5,9 +5,27 @@
 /// CDATA, comments and processing instructions.
 struct XMLScanner {
     enum Event {
-        case start(name: String, attributes: [String: String], selfClosing: Bool)
+        case start(name: String, attributes: Attributes, selfClosing: Bool)
         case end(name: String)
         case text(String)
+    }
+
+    /// An element's attributes as byte ranges of the document, decoded only
+    /// when asked for: a sheet's 200,000 cells then cost no dictionary each.
+    /// Valid only inside the event handler.
+    struct Attributes {
+        fileprivate let buf: UnsafeBufferPointer<UInt8>
+        fileprivate let spans: [(name: Range<Int>, value: Range<Int>)]
+
+        /// The value of the attribute with this local name (namespace prefix
+        /// dropped), entities decoded; the last one when repeated.
+        subscript(_ name: String) -> String? {
+            let want = name.utf8
+            for s in spans.reversed() where s.name.count == want.count && buf[s.name].elementsEqual(want) {
+                return XMLScanner.decodeEntities(buf, s.value.lowerBound, s.value.upperBound)
+            }
+            return nil
+        }
     }
 
     struct Malformed: Error { let offset: Int }
@@ -18,6 +36,8 @@ struct XMLScanner {
             let n = buf.count
             var i = 0
             var textStart = 0
+            // Reused for every element; the handler's Attributes share it.
+            var spans: [(name: Range<Int>, value: Range<Int>)] = []
             func flushText(_ end: Int) throws {
                 if end > textStart { try handle(.text(decodeEntities(buf, textStart, end))) }
             }
@@ -47,7 +67,7 @@ struct XMLScanner {
                     var j = i + 1
                     while j < n, !isSpace(buf[j]), buf[j] != UInt8(ascii: ">"), buf[j] != UInt8(ascii: "/") { j += 1 }
                     let name = localName(buf, i + 1, j)
-                    var attrs: [String: String] = [:]
+                    spans.removeAll(keepingCapacity: true)
                     var selfClosing = false
                     while true {
                         while j < n, isSpace(buf[j]) { j += 1 }
@@ -59,7 +79,9 @@ struct XMLScanner {
                         }
                         let a0 = j
                         while j < n, buf[j] != UInt8(ascii: "="), !isSpace(buf[j]) { j += 1 }
-                        let attrName = localName(buf, a0, j)
+                        var n0 = a0
+                        for k in a0..<j where buf[k] == UInt8(ascii: ":") { n0 = k + 1 }
+                        let attrName = n0..<j
                         while j < n, buf[j] != UInt8(ascii: "\""), buf[j] != UInt8(ascii: "'") { j += 1 }
                         guard j < n else { throw Malformed(offset: a0) }
                         let quote = buf[j]
@@ -67,10 +89,10 @@ struct XMLScanner {
                         j = v0
                         while j < n, buf[j] != quote { j += 1 }
                         guard j < n else { throw Malformed(offset: a0) }
-                        attrs[attrName] = decodeEntities(buf, v0, j)
+                        spans.append((attrName, v0..<j))
                         j += 1
                     }
-                    try handle(.start(name: name, attributes: attrs, selfClosing: selfClosing))
+                    try handle(.start(name: name, attributes: Attributes(buf: buf, spans: spans), selfClosing: selfClosing))
                     if selfClosing { try handle(.end(name: name)) }
                     i = j
                 }
