@@ -36,8 +36,12 @@ run_list=()
 for t in $TOOLS; do
   case $t in
     duckdb)
-      if python3 -c "import duckdb, duckdb_extension_spatial" 2>/dev/null || pip install -q duckdb duckdb-extension-spatial; then
-        CMD[$t]="python3 $HERE/duckdb_nightly.py $DATA"; run_list+=("$t")
+      # The spatial extension pins its DuckDB (1.5.5); it lives in its own
+      # folder so the DuckDB 2 that the other benchmarks were checked with stays.
+      PYDEPS="$DATA/pydeps-duckdb-spatial"
+      if PYTHONPATH="$PYDEPS" python3 -c "import duckdb, duckdb_extension_spatial, sys; sys.exit(not duckdb.__file__.startswith('$PYDEPS'))" 2>/dev/null \
+         || pip install -q --target "$PYDEPS" duckdb-extension-spatial; then
+        CMD[$t]="env PYTHONPATH=$PYDEPS python3 $HERE/duckdb_nightly.py $DATA"; run_list+=("$t")
       else echo "duckdb: skipped (pip install duckdb duckdb-extension-spatial failed)"; fi ;;
     sedonadb)
       if python3 -c "import sedonadb, pyogrio, pyarrow" 2>/dev/null || pip install -q sedonadb pyogrio pyarrow; then
@@ -89,7 +93,7 @@ for t in $TOOLS; do
 done
 
 # ---- measure: best wall of RUNS runs (each from a fresh store and out folder), max peak
-declare -A WALL PEAK
+declare -A WALL=() PEAK=()
 for t in "${run_list[@]}"; do
   best="" peak=0
   for _ in $(seq "$RUNS"); do

@@ -36,7 +36,8 @@ run_list=()
 for t in $TOOLS; do
   case $t in
     duckdb)
-      if python3 -c "import duckdb" 2>/dev/null || pip install -q duckdb; then
+      # Validated with DuckDB 2 (bench/city keeps its spatial-pinned 1.5 apart).
+      if python3 -c "import duckdb, sys; sys.exit(int(duckdb.__version__.split('.')[0]) < 2)" 2>/dev/null || pip install -q "duckdb>=2"; then
         CMD[$t]="python3 $HERE/duckdb_mines.py $DATA $HERE/province-day.yaml"; run_list+=("$t")
       else echo "duckdb: skipped (pip install duckdb failed)"; fi ;;
     zonal)
