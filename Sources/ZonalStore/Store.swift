@@ -3,7 +3,11 @@ import ZonalGeo
 
 /// Column types a Zonal table uses.
 public enum ColumnType: String, Sendable {
-    case text = "TEXT", integer = "INTEGER", real = "REAL", blob = "BLOB"
+    /// Integers are declared BIGINT: SQLite stores 64 bits either way (the
+    /// affinity is INTEGER), but GDAL, and so QGIS and ogr2ogr, read a column
+    /// declared INTEGER as 32-bit and overflow on epoch milliseconds and card
+    /// numbers. (`fid INTEGER PRIMARY KEY` stays: that spelling makes it the rowid.)
+    case text = "TEXT", integer = "BIGINT", real = "REAL", blob = "BLOB"
 }
 
 public struct TableColumn: Sendable, Equatable {

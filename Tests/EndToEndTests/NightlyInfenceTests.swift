@@ -101,6 +101,8 @@ final class NightlyInfenceTests: XCTestCase {
         XCTAssertEqual(got.count, want.count)
         for (g, w) in zip(got, want) where g != w { XCTFail("view \(g), file \(w)"); break }
         XCTAssertEqual(try spatialite(store, "SELECT count(*) FROM parking_events_view"), try spatialite(store, "SELECT count(*) FROM parking_events"))
+        // Integers are declared BIGINT, so GDAL (QGIS, ogr2ogr) reads epoch milliseconds as 64-bit.
+        XCTAssertEqual(try spatialite(store, "SELECT type FROM pragma_table_info('parking_events') WHERE name IN ('time_ms', 'line') ORDER BY name"), ["BIGINT", "BIGINT"])
         // Registered as a spatial view of points in EPSG:4490.
         XCTAssertEqual(try spatialite(store, "SELECT v.view_rowid, g.geometry_type, g.srid FROM views_geometry_columns v JOIN geometry_columns g ON g.f_table_name = v.f_table_name AND g.f_geometry_column = v.f_geometry_column WHERE v.view_name = 'parking_events_view'"), ["fid|1|4490"])
         XCTAssertEqual(try spatialite(store, "SELECT ST_X(geom) = lon AND ST_Y(geom) = lat AND ST_SRID(geom) = 4490 FROM parking_events_view WHERE line = 2"), ["1"])
