@@ -274,10 +274,43 @@ public final class Store {
         let mark = try historyMark()
         try suspendSpatialIndex(schema)
         let deleted = try deleteRows(schema.name, where: whereSQL, args)
-        let result = try body(try inserter(schema))
+        let triggers = try suspendInsertTriggers(schema)
+        let result: T
+        do { result = try body(try inserter(schema)) } catch {
+            // Normally the step's savepoint rolls back anyway; put the guard back regardless.
+            try? restoreInsertTriggers(schema, triggers)
+            throw error
+        }
+        try restoreInsertTriggers(schema, triggers)
         try rebuildSpatialIndex(schema)
         try forgetHistory(after: mark)
         return (result, deleted)
+    }
+
+    /// SpatiaLite gives each geometry column two per-row INSERT triggers: a
+    /// type and SRID check that looks the column up in geometry_columns, and
+    /// an UPDATE of geometry_columns_time. For a bulk insert they cost more
+    /// than the insert, so they are dropped for it (the inserter checks each
+    /// shape's type itself; the SRID is always the store's) and put back after,
+    /// with one last_insert stamp. Inside the run's transaction, so a failure
+    /// restores them with everything else.
+    func suspendInsertTriggers(_ schema: TableSchema) throws -> [String] {
+        guard schema.geometry != nil else { return [] }
+        let names = ["ggi_\(schema.name)_\(Self.geometryColumn)", "tmi_\(schema.name)_\(Self.geometryColumn)"].map { $0.lowercased() }
+        var saved: [String] = []
+        for row in try db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = lower(?)", [.text(schema.name)]) {
+            guard let name = row[0].text, names.contains(name.lowercased()), let sql = row[1].text else { continue }
+            saved.append(sql)
+            try db.execute("DROP TRIGGER \"\(name)\"")
+        }
+        return saved
+    }
+
+    func restoreInsertTriggers(_ schema: TableSchema, _ saved: [String]) throws {
+        guard !saved.isEmpty else { return }
+        for sql in saved { try db.execute(sql) }
+        try db.run("UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE lower(f_table_name) = lower(?) AND lower(f_geometry_column) = lower(?)",
+                   [.text(schema.name), .text(Self.geometryColumn)])
     }
 
     /// SpatiaLite logs every Disable/CreateSpatialIndex in `spatialite_history`;
@@ -328,11 +361,18 @@ public final class Store {
                                _ body: ([RowInserter]) throws -> T) throws -> (result: T, deleted: Int) {
         let mark = try historyMark()
         var deleted = 0
+        var triggers: [[String]] = []
         for s in schemas {
             try suspendSpatialIndex(s)
             deleted += try deleteRows(s.name, where: whereSQL, args)
+            triggers.append(try suspendInsertTriggers(s))
         }
-        let result = try body(try schemas.map { try inserter($0) })
+        let result: T
+        do { result = try body(try schemas.map { try inserter($0) }) } catch {
+            for (s, t) in zip(schemas, triggers) { try? restoreInsertTriggers(s, t) }
+            throw error
+        }
+        for (s, t) in zip(schemas, triggers) { try restoreInsertTriggers(s, t) }
         for s in schemas { try rebuildSpatialIndex(s) }
         try forgetHistory(after: mark)
         return (result, deleted)
@@ -521,6 +561,7 @@ public final class RowInserter {
 
     public func insert(_ values: [SQLValue], shape: Shape? = nil) throws {
         var all = values
+        if let shape { try check(shape) }
         if schema.geometry != nil {
             all.append(shape.map { .blob(SpatiaLiteBlob.encode($0, srid: Int32(Store.srid))) } ?? .null)
         }
@@ -534,13 +575,25 @@ public final class RowInserter {
         try statement.execute(binding: bind)
     }
 
+    /// The shape's type must be the column's: SpatiaLite's own check is
+    /// suspended during bulk inserts (`Store.suspendInsertTriggers`).
+    public func check(_ shape: Shape) throws {
+        guard let kind = schema.geometry else { return }
+        let matches: Bool
+        switch (shape, kind) {
+        case (.point, .point), (.multiPolygon, .multiPolygon): matches = true
+        default: matches = false
+        }
+        guard matches else { throw StoreError("a \(shape.kindName) cannot go into \(schema.name).\(Store.geometryColumn), a \(kind.rawValue) column") }
+    }
+
     /// Inserts rows of values (in schema order) and, when the schema has a
     /// geometry, each row's shape, by multi-row INSERTs.
     public func insert(rows: [[SQLValue]], shapes: [Shape?] = []) throws {
         let geometryAt = Int32(schema.columns.count + 1)
         try insert(count: rows.count) { b, k in
             for (i, v) in rows[k].enumerated() where v != .null { try b.value(Int32(i + 1), v) }
-            if schema.geometry != nil, k < shapes.count, let shape = shapes[k] { try b.geometry(geometryAt, shape) }
+            if schema.geometry != nil, k < shapes.count, let shape = shapes[k] { try check(shape); try b.geometry(geometryAt, shape) }
         }
     }
 
@@ -587,4 +640,13 @@ public final class GeometryBlobCache {
     var shape: Shape?
     var blob: [UInt8] = []
     public init() {}
+}
+
+extension Shape {
+    var kindName: String {
+        switch self {
+        case .point: return "POINT"
+        case .multiPolygon: return "MULTIPOLYGON"
+        }
+    }
 }

@@ -45,6 +45,27 @@ final class StoreTests: XCTestCase {
         }
     }
 
+    /// A bulk replace drops SpatiaLite's per-row insert triggers for its
+    /// inserts and puts them back; a shape of the wrong type is refused by
+    /// the inserter instead.
+    func testBulkReplaceKeepsTheGeometryTriggersAndChecksTypes() throws {
+        let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
+        try store.beginRun()
+        try store.replaceRows(schema) { ins in try ins.insert(rows: [[.text("A")], [.text("B")]], shapes: [square, square]) }
+        let triggers = try store.db.rows("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'things' ORDER BY name").compactMap { $0[0].text }
+        XCTAssertEqual(triggers.filter { $0.hasPrefix("ggi_") || $0.hasPrefix("tmi_") }, ["ggi_things_geom", "tmi_things_geom"])
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM idx_things_geom"), .integer(2))
+        XCTAssertNotEqual(try store.db.scalar("SELECT last_insert FROM geometry_columns_time WHERE f_table_name = 'things'"), .null)
+        // As a run does it: in a step, whose failure rolls the replace back.
+        XCTAssertThrowsError(try store.step("bad") { try store.replaceRows(schema) { ins in try ins.insert([.text("P")], shape: .point(Coordinate(116, 39))) } }) { error in
+            XCTAssertEqual("\(error)", "store: a POINT cannot go into things.geom, a MULTIPOLYGON column")
+        }
+        try store.commitRun()
+        // Outside a bulk replace SpatiaLite's own trigger still guards the column.
+        XCTAssertThrowsError(try store.db.run("INSERT INTO things (code, geom) VALUES ('Q', MakePoint(116, 39, 4490))"))
+        XCTAssertEqual(try store.db.scalar("SELECT count(*) FROM things"), .integer(2))
+    }
+
     func testAFailedStepRollsBackAndAFailedRunLeavesTheStoreAsItWas() throws {
         let store = try Store(path: dir.appendingPathComponent("s.sqlite").path)
         try store.beginRun()

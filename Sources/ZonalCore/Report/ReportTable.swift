@@ -87,7 +87,7 @@ public enum ReportTable {
                     case .bool(let v): try b.int(at, v ? 1 : 0)
                     }
                 }
-                if schema.geometry != nil, let shape = row.shape { try b.geometry(geometryAt, shape, cache: blobs) }
+                if schema.geometry != nil, let shape = row.shape { try ins.check(shape); try b.geometry(geometryAt, shape, cache: blobs) }
             }
         }
     }
