@@ -108,6 +108,22 @@ final class FenceAuditRuleTests: XCTestCase {
         XCTAssertEqual(f?.at?.x ?? 0, 116.41035, accuracy: 1e-9)
     }
 
+    /// COORDS read from the bytes gives exactly the doubles `Double(String)`
+    /// gives; anything but `X,Y|…` with 8 decimals and no spaces is left to
+    /// the general reading (nil).
+    func testPlainCoordsReadsExactlyOrDeclines() {
+        let text = "116.41012300,39.91400000|-0.00000001,0.00000000|179.99999999,-89.12345678"
+        let want = text.split(separator: "|").map { p -> Coordinate in
+            let xy = p.split(separator: ","); return Coordinate(Double(xy[0])!, Double(xy[1])!)
+        }
+        XCTAssertEqual(FenceAuditor.plainCoords(text), want)
+        for declined in ["", "116.4101230,39.91400000", " 116.41012300,39.91400000", "116.41012300,39.91400000|",
+                         "+116.41012300,39.91400000", "116.41012300;39.91400000", ".41012300,39.91400000",
+                         "116.41012300,39.91400000,1.00000000", "1234567.123456789,1.00000000"] {
+            XCTAssertNil(FenceAuditor.plainCoords(declined), declined)
+        }
+    }
+
     func testF005FewerThanFourDistinctVertices() throws {
         var s = Scene.clean()
         s.add(.parking, "TFQ1101010010002", Scene.shape([Coordinate(116.4103, 39.9140), Coordinate(116.4104, 39.9140), Coordinate(116.4104, 39.9141)]))
@@ -136,6 +152,17 @@ final class FenceAuditRuleTests: XCTestCase {
         tiny[2].x += 0.0000001
         s.features[1].coords = Scene.coords(tiny + [r[0]])
         XCTAssertEqual(rules(try s.audit()), [])
+        // Around 0.01 m in latitude (a degree of meridian at 39.914° N is
+        // 111,030.6 m on CGCS2000): 0.00000009° is 0.00999 m, in; 0.0000001°
+        // is 0.0111 m, out. Both are past the no-PROJ shortcut, so PROJ decides.
+        var edge = r
+        edge[2].y += 0.00000009
+        s.features[1].coords = Scene.coords(edge)
+        XCTAssertEqual(rules(try s.audit()), [])
+        edge = r
+        edge[2].y += 0.0000001
+        s.features[1].coords = Scene.coords(edge)
+        XCTAssertEqual(try s.audit().first { $0.rule == "F006" }?.message.hasSuffix("is 0.01 m from the geometry's vertex 3; at most 0.01 m is allowed"), true)
     }
 
     func testF007LayerNotInCGCS2000IsAWarning() throws {
