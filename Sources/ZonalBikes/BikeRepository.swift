@@ -106,15 +106,19 @@ struct BikeRepository {
         guard try store.exists(table) else { return [:] }
         var out: [String: Status] = [:]
         var lastMs: [String: Int64] = [:]
-        try store.forEachRow("SELECT \(code), time, time_ms, condition, electricity FROM \(table) ORDER BY line") { r in
-            let device = r[0].text ?? "", ms = r[2].int ?? Int64.min
-            let condition = r[3].text
+        let fault = [Array("异常".utf8)]
+        // A cursor, not an array of values per report; the condition is
+        // compared as bytes, and time and condition become Strings only for
+        // a report that is the device's latest so far.
+        try store.scan("SELECT \(code), time_ms, condition, electricity, time FROM \(table) ORDER BY line") { c in
+            let device = c.value(0).text ?? ""
+            let ms = c.value(1).int ?? Int64.min
             var s = out[device] ?? Status(time: nil, condition: nil, electricity: nil, faults: 0, reports: 0)
             s.reports += 1
-            if condition == "异常" { s.faults += 1 }
+            if c.which(2, of: fault) != nil { s.faults += 1 }
             if ms >= lastMs[device, default: Int64.min] {
                 lastMs[device] = ms
-                s.time = r[1].text; s.condition = condition; s.electricity = r[4].double
+                s.time = c.value(4).text; s.condition = c.value(2).text; s.electricity = c.value(3).double
             }
             out[device] = s
         }
