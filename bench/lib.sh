@@ -1,6 +1,14 @@
 # Shared by the bench/*/run.sh scripts that race Zonal against DuckDB
-# (mines, venues, communities). Source it after setting DATA, RUNS and the
-# associative arrays CMD and OUTDIR for each tool in the array run_list.
+# (mines, venues, communities). Source it first; call measure_tools after setting
+# DATA, RUNS and the associative arrays CMD and OUTDIR for each tool in the
+# array run_list.
+
+# duckdb2: DuckDB 2 importable by python3, installed with pip when missing or
+# older. The peers were checked with DuckDB 2; bench/city keeps the 1.5.5 its
+# spatial extension pins in a folder of its own.
+duckdb2() {
+  python3 -c "import duckdb, sys; sys.exit(int(duckdb.__version__.split('.')[0]) < 2)" 2>/dev/null || pip install -q "duckdb>=2"
+}
 
 # measure_tools: the best wall time of RUNS runs per tool, each from the files
 # (fresh out folder and store), and the largest peak memory; into WALL and PEAK.

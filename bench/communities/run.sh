@@ -39,16 +39,18 @@ N_REC=$(python3 -c "import json,sys; e=json.load(open(sys.argv[1])); print(e['pe
         "$DATA/expected_counts.json")
 mkdir -p "$DATA/time"
 
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
+
 # ---- which tools can run
 declare -A CMD OUTDIR
 run_list=()
 for t in $TOOLS; do
   case $t in
     duckdb)
-      # Validated with DuckDB 2 (bench/city keeps its spatial-pinned 1.5 apart).
-      if python3 -c "import duckdb, sys; sys.exit(int(duckdb.__version__.split('.')[0]) < 2)" 2>/dev/null || pip install -q "duckdb>=2"; then
+      if duckdb2; then
         CMD[$t]="python3 $HERE/duckdb_communities.py $DATA $JOB"; run_list+=("$t")
-      else echo "duckdb: skipped (pip install duckdb failed)"; fi ;;
+      else echo "duckdb: skipped (pip install duckdb>=2 failed)"; fi ;;
     zonal)
       bin=${ZONAL_BIN:-}
       if [ -z "$bin" ]; then
@@ -72,8 +74,6 @@ for t in $TOOLS; do
 done
 
 # ---- measure: best wall of RUNS runs, each from the files (fresh out folder and store), max peak
-# shellcheck source=../lib.sh
-source "$HERE/../lib.sh"
 measure_tools
 
 mb=$(( ($(stat -c %s "$DATA/person_access.csv") + $(stat -c %s "$DATA/vehicle_access.csv")) / 1000000 ))

@@ -30,16 +30,18 @@ fi
 N_ROWS=$(( $(wc -l < "$DATA/venue_footfall.csv") - 1 ))
 mkdir -p "$DATA/time"
 
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
+
 # ---- which tools can run
 declare -A CMD OUTDIR
 run_list=()
 for t in $TOOLS; do
   case $t in
     duckdb)
-      # Validated with DuckDB 2 (bench/city keeps its spatial-pinned 1.5 apart).
-      if python3 -c "import duckdb, sys; sys.exit(int(duckdb.__version__.split('.')[0]) < 2)" 2>/dev/null || pip install -q "duckdb>=2"; then
+      if duckdb2; then
         CMD[$t]="python3 $HERE/duckdb_venues.py $DATA $HERE/province-month.yaml"; run_list+=("$t")
-      else echo "duckdb: skipped (pip install duckdb failed)"; fi ;;
+      else echo "duckdb: skipped (pip install duckdb>=2 failed)"; fi ;;
     zonal)
       if [ ! -x .build/release/zonal ]; then
         echo "zonal: skipped (no .build/release/zonal; swift build -c release --product zonal)"
@@ -57,8 +59,6 @@ for t in $TOOLS; do
 done
 
 # ---- measure: best wall of RUNS runs, each from the files (fresh out folder and store), max peak
-# shellcheck source=../lib.sh
-source "$HERE/../lib.sh"
 measure_tools
 
 echo "province month: $(python3 -c "print(f'{$N_ROWS:,}')") footfall rows ($(( $(stat -c %s "$DATA/venue_footfall.csv") / 1000000 )) MB); best of $RUNS run(s) per tool; $(nproc) CPUs"
