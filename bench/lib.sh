@@ -1,13 +1,45 @@
 # Shared by the bench/*/run.sh scripts that race Zonal against DuckDB
-# (mines, venues, communities). Source it first; call measure_tools after setting
-# DATA, RUNS and the associative arrays CMD and OUTDIR for each tool in the
-# array run_list.
+# (mines, venues, communities). Source it, set DATA, RUNS and TOOLS, then
+# choose_tools, measure_tools and print_figures.
 
 # duckdb2: DuckDB 2 importable by python3, installed with pip when missing or
 # older. The peers were checked with DuckDB 2; bench/city keeps the 1.5.5 its
 # spatial extension pins in a folder of its own.
 duckdb2() {
   python3 -c "import duckdb, sys; sys.exit(int(duckdb.__version__.split('.')[0]) < 2)" 2>/dev/null || pip install -q "duckdb>=2"
+}
+
+# choose_tools DUCKDB_SCRIPT JOB TASK: which of $TOOLS can run, into CMD, OUTDIR
+# and run_list. DuckDB runs `python3 DUCKDB_SCRIPT $DATA JOB`; Zonal runs
+# `zonal run JOB` with ZONAL_BIN, or a release build made first (incremental),
+# once `zonal tasks` lists TASK.
+choose_tools() {
+  local script=$1 job=$2 task=$3 t bin listed
+  declare -gA CMD OUTDIR
+  run_list=()
+  for t in $TOOLS; do
+    case $t in
+      duckdb)
+        if duckdb2; then CMD[$t]="python3 $script $DATA $job"; run_list+=("$t")
+        else echo "duckdb: skipped (pip install duckdb>=2 failed)"; fi ;;
+      zonal)
+        bin=${ZONAL_BIN:-}
+        if [ -z "$bin" ]; then
+          echo "zonal: building (swift build -c release --product zonal)"
+          if ! swift build -c release --product zonal >"$DATA/time/zonal-build.log" 2>&1; then
+            echo "zonal: skipped (build failed, see $DATA/time/zonal-build.log)"; tail -n 15 "$DATA/time/zonal-build.log"
+            continue
+          fi
+          bin=.build/release/zonal
+        fi
+        if [ ! -x "$bin" ]; then echo "zonal: skipped (no executable $bin)"; continue; fi
+        listed=$("$bin" tasks 2>/dev/null || true)   # captured first: grep -q would cut the pipe under pipefail
+        if ! grep -qx "$task" <<<"$listed"; then echo "zonal: skipped ($bin tasks does not list $task)"; continue; fi
+        CMD[$t]="$bin run $job --quiet"; run_list+=("$t") ;;
+      *) echo "unknown tool $t" >&2; exit 2 ;;
+    esac
+    OUTDIR[$t]="$DATA/out-$t"
+  done
 }
 
 # measure_tools: the best wall time of RUNS runs per tool, each from the files

@@ -43,35 +43,7 @@ mkdir -p "$DATA/time"
 source "$HERE/../lib.sh"
 
 # ---- which tools can run
-declare -A CMD OUTDIR
-run_list=()
-for t in $TOOLS; do
-  case $t in
-    duckdb)
-      if duckdb2; then
-        CMD[$t]="python3 $HERE/duckdb_communities.py $DATA $JOB"; run_list+=("$t")
-      else echo "duckdb: skipped (pip install duckdb>=2 failed)"; fi ;;
-    zonal)
-      bin=${ZONAL_BIN:-}
-      if [ -z "$bin" ]; then
-        echo "zonal: building (swift build -c release --product zonal)"
-        if ! swift build -c release --product zonal >"$DATA/time/zonal-build.log" 2>&1; then
-          echo "zonal: skipped (build failed, see $DATA/time/zonal-build.log)"; tail -n 15 "$DATA/time/zonal-build.log"
-          continue
-        fi
-        bin=.build/release/zonal
-      fi
-      if [ ! -x "$bin" ]; then echo "zonal: skipped (no executable $bin)"; continue; fi
-      listed=$("$bin" tasks 2>/dev/null || true)   # captured first: grep -q would cut the pipe under pipefail
-      if ! grep -qx 'community_access' <<<"$listed"; then
-        echo "zonal: skipped ($bin tasks does not list community_access)"
-        continue
-      fi
-      CMD[$t]="$bin run $JOB --quiet"; run_list+=("$t") ;;
-    *) echo "unknown tool $t" >&2; exit 2 ;;
-  esac
-  OUTDIR[$t]="$DATA/out-$t"
-done
+choose_tools "$HERE/duckdb_communities.py" "$JOB" community_access
 
 # ---- measure: best wall of RUNS runs, each from the files (fresh out folder and store), max peak
 measure_tools

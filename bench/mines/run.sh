@@ -13,7 +13,8 @@
 # and the ratio to the fastest; the target (Zonal faster than DuckDB with lower
 # peak memory); then whether the tools agree on alarm_stats and camera_online
 # (exit 1 when they do not). mine_alarms is compared too, for diagnosis only.
-# Zonal is not built here: build it with `swift build -c release --product zonal`.
+# Without ZONAL_BIN, Zonal is built first (swift build -c release --product zonal,
+# incremental); ZONAL_BIN=path uses that binary as it is.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -34,29 +35,7 @@ mkdir -p "$DATA/time"
 source "$HERE/../lib.sh"
 
 # ---- which tools can run
-declare -A CMD OUTDIR
-run_list=()
-for t in $TOOLS; do
-  case $t in
-    duckdb)
-      if duckdb2; then
-        CMD[$t]="python3 $HERE/duckdb_mines.py $DATA $HERE/province-day.yaml"; run_list+=("$t")
-      else echo "duckdb: skipped (pip install duckdb>=2 failed)"; fi ;;
-    zonal)
-      if [ ! -x .build/release/zonal ]; then
-        echo "zonal: skipped (no .build/release/zonal; swift build -c release --product zonal)"
-        continue
-      fi
-      listed=$(.build/release/zonal tasks 2>/dev/null || true)   # captured first: grep -q would cut the pipe under pipefail
-      if ! grep -qx 'mine_alarms' <<<"$listed"; then
-        echo "zonal: skipped (zonal tasks does not list mine_alarms yet)"
-        continue
-      fi
-      CMD[$t]=".build/release/zonal run $HERE/province-day.yaml --quiet"; run_list+=("$t") ;;
-    *) echo "unknown tool $t" >&2; exit 2 ;;
-  esac
-  OUTDIR[$t]="$DATA/out-$t"
-done
+choose_tools "$HERE/duckdb_mines.py" "$HERE/province-day.yaml" mine_alarms
 
 # ---- measure: best wall of RUNS runs, each from the files (fresh out folder and store), max peak
 measure_tools

@@ -13,7 +13,8 @@
 # and the ratio to the fastest; the target (Zonal faster than DuckDB with lower
 # peak memory); then whether the tools agree on venue_summary and
 # venue_footfall (exit 1 when they do not).
-# Zonal is not built here: build it with `swift build -c release --product zonal`.
+# Without ZONAL_BIN, Zonal is built first (swift build -c release --product zonal,
+# incremental); ZONAL_BIN=path uses that binary as it is.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -34,29 +35,7 @@ mkdir -p "$DATA/time"
 source "$HERE/../lib.sh"
 
 # ---- which tools can run
-declare -A CMD OUTDIR
-run_list=()
-for t in $TOOLS; do
-  case $t in
-    duckdb)
-      if duckdb2; then
-        CMD[$t]="python3 $HERE/duckdb_venues.py $DATA $HERE/province-month.yaml"; run_list+=("$t")
-      else echo "duckdb: skipped (pip install duckdb>=2 failed)"; fi ;;
-    zonal)
-      if [ ! -x .build/release/zonal ]; then
-        echo "zonal: skipped (no .build/release/zonal; swift build -c release --product zonal)"
-        continue
-      fi
-      listed=$(.build/release/zonal tasks 2>/dev/null || true)   # captured first: grep -q would cut the pipe under pipefail
-      if ! grep -qx 'venue_footfall' <<<"$listed"; then
-        echo "zonal: skipped (zonal tasks does not list venue_footfall yet)"
-        continue
-      fi
-      CMD[$t]=".build/release/zonal run $HERE/province-month.yaml --quiet"; run_list+=("$t") ;;
-    *) echo "unknown tool $t" >&2; exit 2 ;;
-  esac
-  OUTDIR[$t]="$DATA/out-$t"
-done
+choose_tools "$HERE/duckdb_venues.py" "$HERE/province-month.yaml" venue_footfall
 
 # ---- measure: best wall of RUNS runs, each from the files (fresh out folder and store), max peak
 measure_tools
