@@ -27,9 +27,10 @@ let package = Package(
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CGzip", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "ZonalGeo", dependencies: ["CGEOS", "CPROJ"]),
-        .target(name: "ZonalStore", dependencies: ["CSpatiaLite", "ZonalGeo"]),
+        .target(name: "ZonalStore", dependencies: ["CSpatiaLite", "CPQ", "ZonalGeo"]),
         .target(name: "ZonalIO", dependencies: [
             "CShapelib", "CXLSXWriter", "CGzip", "CCrypto", "ZonalGeo",
         ]),

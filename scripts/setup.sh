@@ -3,7 +3,7 @@
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 packages=(pkg-config libgeos-dev libproj-dev proj-data libshp-dev libsqlite3-dev
-          libspatialite-dev libsqlite3-mod-spatialite libxlsxwriter-dev libssl-dev spatialite-bin sqlite3)
+          libspatialite-dev libsqlite3-mod-spatialite libxlsxwriter-dev libssl-dev libpq-dev spatialite-bin sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,21 +14,23 @@ struct BikeRepository {
     /// `parking_event_fences` (the codes as this load saw them), the time as
     /// `time_ms` only. The view `parking_events_view` shows every event with
     /// its company, codes, clock time and a point geometry (see `EventLoader`).
+    /// `management_id` is 0 for a lock in no zone. On a PostgreSQL server the
+    /// table is partitioned by day and, under Citus, distributed by zone.
     static let events = TableSchema(name: "parking_events", columns: [
         TableColumn("line", .integer), TableColumn("event_id", .text), TableColumn("bike_id", .text), TableColumn("company_id", .integer),
         TableColumn("lon", .real), TableColumn("lat", .real), TableColumn("time_ms", .integer), TableColumn("accuracy_m", .real),
         TableColumn("management_id", .integer), TableColumn("parking_id", .integer), TableColumn("noparking_id", .integer),
         TableColumn("in_parking", .integer), TableColumn("parking_distance_m", .real),
-    ])
+    ], layout: .facts(dayColumn: "time_ms", distributeBy: "management_id"))
     /// The companies of `parking_events.company_id`.
     static let companies = TableSchema(name: "parking_event_companies", columns: [
         TableColumn("company_id", .integer), TableColumn("company", .text),
-    ])
+    ], layout: .reference)
     /// The fences of `parking_events.management_id`, `parking_id` and
     /// `noparking_id`: layer (MANAGEMENT, PARKING, NOPARKING) and code.
     static let eventFences = TableSchema(name: "parking_event_fences", columns: [
         TableColumn("fence_id", .integer), TableColumn("layer", .text), TableColumn("code", .text),
-    ])
+    ], layout: .reference)
     /// Lock counts per zone, company and no-parking zone, written with the events
     /// so the in-fence reports need not scan millions of rows again.
     static let eventCounts = TableSchema(name: "parking_event_counts", columns: [

@@ -62,7 +62,7 @@ struct EventLoader: DatasetLoader {
                                 noParking >= 0 ? .text(noParkingZones.codes[noParking]) : .null, .integer(v.events), .integer(v.inParking)])
             }
         }
-        try ctx.store.ensureSpatialView(Self.viewName, as: Self.viewSelect(utcOffsetMs: times.utcOffsetMs(at: firstMs ?? 0)),
+        try ctx.store.ensureSpatialView(Self.viewName, as: Self.viewSelect(utcOffsetMs: times.utcOffsetMs(at: firstMs ?? 0), ctx.store.dialect),
                                         geometry: .point, rowid: "fid")
         var warnings: [Warning] = []
         if fences.management.isEmpty {
@@ -80,16 +80,27 @@ struct EventLoader: DatasetLoader {
     /// point for QGIS. The clock time uses the job zone's offset at the
     /// first event (exact for China, which keeps no daylight saving).
     static let viewName = "parking_events_view"
-    static func viewSelect(utcOffsetMs: Int64) -> String {
+    static func viewSelect(utcOffsetMs: Int64, _ dialect: SQLDialect) -> String {
         let local = "(e.time_ms + \(utcOffsetMs))"
+        let (seconds, millis, point): (String, String, String)
+        switch dialect {
+        case .sqlite:
+            seconds = "strftime('%Y-%m-%d %H:%M:%S', \(local) / 1000, 'unixepoch')"
+            millis = "printf('.%03d', \(local) % 1000)"
+            point = "MakePoint(e.lon, e.lat, 4490)"
+        case .postgis:
+            seconds = "to_char(to_timestamp(\(local) / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+            millis = "'.' || lpad((\(local) % 1000)::text, 3, '0')"
+            // Typed, so PostGIS lists the view as a Point layer in EPSG:4490.
+            point = "ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4490)::geometry(Point, 4490)"
+        }
         return """
             SELECT e.fid AS fid, e.line AS line, e.event_id AS event_id, e.bike_id AS bike_id, c.company AS company,
                    e.lon AS lon, e.lat AS lat,
-                   strftime('%Y-%m-%d %H:%M:%S', \(local) / 1000, 'unixepoch')
-                     || CASE WHEN e.time_ms % 1000 != 0 THEN printf('.%03d', \(local) % 1000) ELSE '' END AS time,
+                   \(seconds) || CASE WHEN e.time_ms % 1000 != 0 THEN \(millis) ELSE '' END AS time,
                    e.time_ms AS time_ms, e.accuracy_m AS accuracy_m, m.code AS management_code,
                    p.code AS parking_code, n.code AS noparking_code, e.in_parking AS in_parking,
-                   e.parking_distance_m AS parking_distance_m, MakePoint(e.lon, e.lat, 4490) AS geom
+                   e.parking_distance_m AS parking_distance_m, \(point) AS geom
             FROM parking_events e
             LEFT JOIN parking_event_companies c ON c.company_id = e.company_id
             LEFT JOIN parking_event_fences m ON m.fence_id = e.management_id
@@ -156,7 +167,8 @@ struct EventLoader: DatasetLoader {
                 try bind.real(5, b.lon[k]); try bind.real(6, b.lat[k]); try bind.int(7, b.ms[k])
                 if !b.accuracy[k].isNaN { try bind.real(8, b.accuracy[k]) }
                 // Fence ids as parking_event_fences numbers them: zones, then parking areas, then no-parking zones.
-                if let z = zone.index { try bind.int(9, Int64(z + 1)) }
+                // 0: in no zone. Never NULL: it is the distribution column on a Citus server.
+                try bind.int(9, Int64((zone.index ?? -1) + 1))
                 if let p = parking.index { try bind.int(10, Int64(zones.count + p + 1)) }
                 if let n = noParking.index { try bind.int(11, Int64(zones.count + parkingAreas.count + n + 1)) }
                 try bind.int(12, parking.index != nil ? 1 : 0)

@@ -13,7 +13,7 @@ enum AccessTables {
             TableColumn("ptzcm", .text), TableColumn("date", .text), TableColumn("hour", .integer),
             TableColumn("entries", .integer), TableColumn("exits", .integer), TableColumn("failures", .integer),
             TableColumn("records", .integer), TableColumn("last_time_ms", .integer),
-        ])
+        ], layout: .facts(dayColumn: "last_time_ms", distributeBy: "ptzcm"))
     }
     static let personHours = hours("person_access_hours")
     static let vehicleHours = hours("vehicle_access_hours")
@@ -193,7 +193,7 @@ struct VehicleAccessLoader: DatasetLoader {
     }
 
     /// Where the plate keys' secret lives: beside the store, never in it.
-    static func keyFile(_ job: Job) -> SecretKeyFile { SecretKeyFile(store: job.storeURL, purpose: "plates") }
+    static func keyFile(_ job: Job) -> SecretKeyFile { SecretKeyFile(job: job, purpose: "plates") }
 
     /// The file's records checked and folded on every core, in place when `inPlace`.
     static func fold(path: String, shown: String, codes: CommunityCodes, reading: AccessReading, clock: TimeParser, hash: KeyedHash,

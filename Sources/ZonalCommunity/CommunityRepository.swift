@@ -84,7 +84,7 @@ struct CommunityRepository {
     }
 
     /// Hours with at least one successful pass, in (ptzcm, date, hour) order.
-    /// The loaders write them in that order, so they are read by rowid and
+    /// The loaders write them in that order, so they are read by fid (the rowid on SQLite) and
     /// only sorted if they are not (a GROUP BY over both tables took 4.6 s
     /// of a district year's 9 s task). Rows of one community share its
     /// code's string.
@@ -92,7 +92,7 @@ struct CommunityRepository {
         guard try store.exists(table.name) else { return [] }
         var out: [HourPasses] = []
         var ptzcm = "", date = ""
-        try store.forEachRow("SELECT ptzcm, date, hour, entries, exits FROM \(table.name) WHERE entries + exits > 0 ORDER BY rowid") { r in
+        try store.forEachRow("SELECT ptzcm, date, hour, entries, exits FROM \(table.name) WHERE entries + exits > 0 ORDER BY fid") { r in
             let p = r[0].text ?? "", d = r[1].text ?? ""
             if p != ptzcm { ptzcm = p }
             if d != date { date = d }

@@ -48,17 +48,17 @@ enum FenceTables {
         TableColumn("encoding", .text), TableColumn("encoding_decided_by", .text), TableColumn("crs", .text),
         TableColumn("crs_epsg", .integer), TableColumn("crs_decided_by", .text), TableColumn("transformed", .integer),
         TableColumn("attr_file", .text),
-    ])
+    ], layout: .reference)
     static let features = TableSchema(name: "fence_features", columns: [
         TableColumn("dataset", .text), TableColumn("layer", .text), TableColumn("record", .integer),
         TableColumn("code", .text), TableColumn("name", .text), TableColumn("coords", .text),
-    ], geometry: .multiPolygon)
+    ], geometry: .multiPolygon, layout: .reference)
     static let attributes = TableSchema(name: "fence_attributes", columns: [
         TableColumn("dataset", .text), TableColumn("layer", .text), TableColumn("file", .text), TableColumn("line", .integer),
         TableColumn("code", .text), TableColumn("name", .text), TableColumn("area", .text), TableColumn("capacity", .text),
         TableColumn("position", .text), TableColumn("land_use", .text), TableColumn("nature", .text),
         TableColumn("reason", .text), TableColumn("management_code", .text),
-    ])
+    ], layout: .reference)
 
     /// Appendix A header (Chinese) → attribute column.
     static let attributeHeaders: [String: String] = [

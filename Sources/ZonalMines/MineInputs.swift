@@ -10,7 +10,7 @@ enum MineTables {
         TableColumn("file", .text), TableColumn("line", .integer), TableColumn("kind", .text), TableColumn("mine_id", .text),
         TableColumn("camera_id", .text), TableColumn("ai_type_code", .text), TableColumn("value", .text), TableColumn("live_url", .text),
         TableColumn("time", .text), TableColumn("time_ms", .integer),
-    ])
+    ], layout: .facts(dayColumn: "time_ms", distributeBy: "mine_id"))
     /// One row per camera with heartbeats: first and last (either value), distinct heartbeats, `alarm: 0` ones.
     static let cameras = TableSchema(name: "mine_cameras", columns: [
         TableColumn("mine_id", .text), TableColumn("camera_id", .text), TableColumn("first_heartbeat", .text), TableColumn("first_ms", .integer),

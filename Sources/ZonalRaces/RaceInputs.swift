@@ -99,12 +99,24 @@ struct ReadsLoader: DatasetLoader {
     /// Every read as the reader wrote it. The clock time is in the zone's
     /// offset at the source's first read: exact for China (no daylight
     /// saving), and a reader log spans one race day.
-    static let readLog = (name: "race_read_log", select: """
-        SELECT s.file AS file, r.line AS line, s.reader AS reader,
-               strftime('%Y-%m-%d %H:%M:%f', (r.time_ms + s.utc_offset_ms) / 1000.0, 'unixepoch') AS time, r.time_ms AS time_ms,
-               printf('%05d:%05d', r.card_no / 100000, r.card_no % 100000) AS card, r.card_no AS card_no
-        FROM race_reads r JOIN race_read_sources s ON s.source = r.source
-        """)
+    static let readLogName = "race_read_log"
+    static func readLogSelect(_ dialect: SQLDialect) -> String {
+        let local = "(r.time_ms + s.utc_offset_ms)"
+        let (time, card): (String, String)
+        switch dialect {
+        case .sqlite:
+            time = "strftime('%Y-%m-%d %H:%M:%f', \(local) / 1000.0, 'unixepoch')"
+            card = "printf('%05d:%05d', r.card_no / 100000, r.card_no % 100000)"
+        case .postgis:
+            time = "to_char(to_timestamp(\(local) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')"
+            card = "lpad((r.card_no / 100000)::text, 5, '0') || ':' || lpad((r.card_no % 100000)::text, 5, '0')"
+        }
+        return """
+            SELECT s.file AS file, r.line AS line, s.reader AS reader, \(time) AS time, r.time_ms AS time_ms,
+                   \(card) AS card, r.card_no AS card_no
+            FROM race_reads r JOIN race_read_sources s ON s.source = r.source
+            """
+    }
     static let csvFields = [FieldSpec("time", .time), FieldSpec("reader", .text), FieldSpec("card", RaceFields.card)]
 
     /// A read as loaded: four integers, no strings.
@@ -142,7 +154,7 @@ struct ReadsLoader: DatasetLoader {
         }
         let sourceRows = try ctx.store.inserter(Self.sources)
         for s in sources { try sourceRows.insert(s) }
-        try ctx.store.ensureView(Self.readLog.name, as: Self.readLog.select)
+        try ctx.store.ensureView(Self.readLogName, as: Self.readLogSelect(ctx.store.dialect))
         return LoadResult(rows: loaded.rows, replacedRows: replaced, files: loaded.files, rejects: loaded.rejects, warnings: loaded.warnings)
     }
 

@@ -37,9 +37,28 @@ public enum SQLValue: Sendable, Equatable {
     public var isNull: Bool { self == .null }
 }
 
+/// The statements both backends run alike: a connection to SQLite or to
+/// PostgreSQL, with SQLite's `?` placeholders (PostgreSQL's are made from them).
+protocol SQLSession: AnyObject {
+    func execute(_ sql: String) throws
+    func rows(_ sql: String, _ args: [SQLValue]) throws -> [[SQLValue]]
+    func scalar(_ sql: String, _ args: [SQLValue]) throws -> SQLValue
+    func run(_ sql: String, _ args: [SQLValue]) throws
+    func tableExists(_ name: String) throws -> Bool
+    func savepoint<T>(_ name: String, _ body: () throws -> T) throws -> T
+    /// Rows the last statement changed.
+    var changes: Int { get }
+}
+
+extension SQLSession {
+    func rows(_ sql: String) throws -> [[SQLValue]] { try rows(sql, []) }
+    func scalar(_ sql: String) throws -> SQLValue { try scalar(sql, []) }
+    func run(_ sql: String) throws { try run(sql, []) }
+}
+
 /// One SQLite connection with SpatiaLite loaded. Owns the `sqlite3*` and the
 /// SpatiaLite cache; `close()` reports failure, `deinit` is the safety net.
-public final class Database {
+public final class Database: SQLSession {
     private var db: OpaquePointer?
     private var spatialiteCache: UnsafeMutableRawPointer?
     public let path: String
@@ -140,7 +159,7 @@ public final class Database {
 /// A prepared statement, owned and finalized here.
 public final class Statement {
     private let database: Database
-    private let handle: OpaquePointer
+    fileprivate let handle: OpaquePointer
     public let sql: String
 
     init(database: Database, handle: OpaquePointer, sql: String) {
@@ -205,34 +224,47 @@ public final class Statement {
         while try step() {}
     }
 
-    /// Sets parameters of one execution (1-based, as SQLite counts them).
+    /// Sets parameters of one execution (1-based, as SQLite counts them):
+    /// of an SQLite statement, or of a row on its way to PostgreSQL by COPY.
     public struct Binder {
-        let statement: Statement
+        let statement: Statement?
         /// Added to every index: the row's place in a multi-row statement.
         let offset: Int32
+        let copy: PGCopyBuffer?
+
+        init(statement: Statement, offset: Int32) { self.statement = statement; self.offset = offset; copy = nil }
+        init(copy: PGCopyBuffer) { statement = nil; offset = 0; self.copy = copy }
+
         public func int(_ index: Int32, _ value: Int64) throws {
-            try statement.check(sqlite3_bind_int64(statement.handle, offset + index, value))
+            if let copy { return try copy.set(Int(index) - 1, int: value) }
+            try statement!.check(sqlite3_bind_int64(statement!.handle, offset + index, value))
         }
         public func real(_ index: Int32, _ value: Double) throws {
-            try statement.check(sqlite3_bind_double(statement.handle, offset + index, value))
+            if let copy { return try copy.set(Int(index) - 1, real: value) }
+            try statement!.check(sqlite3_bind_double(statement!.handle, offset + index, value))
         }
-        /// UTF-8 text, copied by SQLite, so `bytes` need only live for the call.
+        /// UTF-8 text, copied, so `bytes` need only live for the call.
         public func text(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws {
-            try statement.check(sqlite3_bind_text(statement.handle, offset + index, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
-                                                  Int32(bytes.count), zonal_sqlite_transient()))
+            if let copy { return try copy.set(Int(index) - 1, bytes: UnsafeRawBufferPointer(bytes)) }
+            try statement!.check(sqlite3_bind_text(statement!.handle, offset + index, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                                   Int32(bytes.count), zonal_sqlite_transient()))
         }
-        /// Bytes, copied by SQLite.
+        /// Bytes, copied.
         public func blob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) throws {
-            try statement.check(sqlite3_bind_blob(statement.handle, offset + index, bytes.baseAddress, Int32(bytes.count), zonal_sqlite_transient()))
+            if let copy { return try copy.set(Int(index) - 1, bytes: bytes) }
+            try statement!.check(sqlite3_bind_blob(statement!.handle, offset + index, bytes.baseAddress, Int32(bytes.count), zonal_sqlite_transient()))
         }
         public func text(_ index: Int32, _ value: String) throws {
             var s = value
             try s.withUTF8 { try text(index, $0) }
         }
-        public func value(_ index: Int32, _ value: SQLValue) throws { try statement.bind(value, at: offset + index) }
+        public func value(_ index: Int32, _ value: SQLValue) throws {
+            if let copy { return try copy.set(Int(index) - 1, value) }
+            try statement!.bind(value, at: offset + index)
+        }
     }
 
-    private func check(_ rc: Int32) throws {
+    fileprivate func check(_ rc: Int32) throws {
         guard rc == SQLITE_OK else { throw StoreError(database.lastMessage, sql: sql) }
     }
 

@@ -31,11 +31,15 @@ public struct TableSchema: Sendable, Equatable {
     /// repeat a few shapes (a zone's polygon at every report time) is better
     /// read whole than through an R-tree as large as the table.
     public var spatialIndex: Bool
-    public init(name: String, columns: [TableColumn], geometry: GeometryKind? = nil, spatialIndex: Bool = true) {
+    /// How the table is laid out on a PostgreSQL server (ignored by SpatiaLite).
+    public var layout: ServerLayout
+    public init(name: String, columns: [TableColumn], geometry: GeometryKind? = nil, spatialIndex: Bool = true,
+                layout: ServerLayout = .local) {
         self.name = name
         self.columns = columns
         self.geometry = geometry
         self.spatialIndex = spatialIndex
+        self.layout = layout
     }
 
     /// Where a column sits in the values an inserter takes, so rows are read
@@ -69,9 +73,31 @@ public final class Store {
     public static let srid = 4490
     public static let geometryColumn = "geom"
 
-    let db: Database
-    public var path: String { db.path }
-    private var known: [String: TableSchema] = [:]
+    /// The backend's own connection.
+    enum Engine {
+        case sqlite(Database)
+        case postgis(PGConnection, PostgresTarget)
+    }
+    let engine: Engine
+    /// What both backends run alike.
+    let sql: any SQLSession
+    /// Where the store is, as messages name it: a file path, or the server URL.
+    public let path: String
+    var known: [String: TableSchema] = [:]
+    /// Day partitions known to exist (PostgreSQL), by table.
+    var partitions: [String: Set<Int64>] = [:]
+
+    /// Which SQL the store speaks, for the few statements (views) written per backend.
+    public var dialect: SQLDialect {
+        if case .postgis = engine { return .postgis }
+        return .sqlite
+    }
+
+    /// The SQLite connection, for SpatiaLite's own statements.
+    var db: Database {
+        guard case .sqlite(let d) = engine else { preconditionFailure("a SpatiaLite statement on a PostgreSQL store") }
+        return d
+    }
 
     /// Whether this run is creating the store: a failed first run then
     /// removes the file instead of leaving an empty store behind.
@@ -89,7 +115,10 @@ public final class Store {
     public init(path: String, waitSeconds: Double = 5) throws {
         let existing = path != ":memory:" && (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0
         if existing { try Self.checkHeader(path) }
-        db = try Database(path: path)
+        let db = try Database(path: path)
+        engine = .sqlite(db)
+        sql = db
+        self.path = path
         isNew = !existing
         waited = max(1, min(waitSeconds, 86_400))
         db.busyTimeout(Int32(waited * 1000))
@@ -97,6 +126,25 @@ public final class Store {
         // WAL: a reader (QGIS, an analyst's SQL) never blocks a run's commit,
         // and a run never blocks them. Set outside any transaction; it persists in the file.
         try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF")
+    }
+
+    init(engine: Engine, path: String, isNew: Bool, waited: Double) {
+        self.engine = engine
+        switch engine {
+        case .sqlite(let d): sql = d
+        case .postgis(let c, _): sql = c
+        }
+        self.path = path
+        self.isNew = isNew
+        self.waited = waited
+    }
+
+    /// Opens the store at `location`: a SpatiaLite file or a server schema.
+    public convenience init(location: StoreLocation, waitSeconds: Double = 5, applicationName: String = "zonal") throws {
+        switch location {
+        case .file(let path): try self.init(path: path, waitSeconds: waitSeconds)
+        case .postgres(let target): try self.init(server: target, waitSeconds: waitSeconds, applicationName: applicationName)
+        }
     }
 
     /// The first 16 bytes of an SQLite file; anything else is refused before SQLite touches it.
@@ -156,28 +204,37 @@ public final class Store {
 
     /// Removes the files of a store this run created (after a failed first run).
     public func discardNewStore() {
-        guard isNew, path != ":memory:" else { return }
+        guard isNew, path != ":memory:", case .sqlite = engine else { return }
         try? close()
         for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 
-    public func close() throws { try db.close() }
+    public func close() throws {
+        switch engine {
+        case .sqlite(let d): try d.close()
+        case .postgis(let c, _): c.close()
+        }
+    }
 
     // MARK: transactions
 
     /// Begins the run's transaction; a new store gets its tables inside it.
     public func beginRun() throws {
+        if case .postgis = engine { return try beginServerRun() }
         do { try db.execute("BEGIN IMMEDIATE") } catch let e as StoreError where e.message.contains("locked") || e.message.contains("busy") {
             // In WAL mode readers never block this; only another writer does.
             throw StoreError("another program is writing to the store \(path) (an open write transaction, e.g. an SQL session that began one); Zonal waited \(StoreText.seconds(waited)) and gave up. Close that session, or give the run more time with --wait SECONDS")
         }
         try prepareSchema()
     }
-    public func commitRun() throws { try db.execute("COMMIT") }
-    public func rollbackRun() { try? db.execute("ROLLBACK") }
+    public func commitRun() throws { try sql.execute("COMMIT") }
+    public func rollbackRun() {
+        if case .postgis(let c, _) = engine { c.discardCopies() }
+        try? sql.execute("ROLLBACK")
+    }
 
     public func step<T>(_ name: String, _ body: () throws -> T) throws -> T {
-        try db.savepoint(name, body)
+        try sql.savepoint(name, body)
     }
 
     // MARK: tables
@@ -185,6 +242,7 @@ public final class Store {
     /// Creates the table (and its geometry column and spatial index) unless it exists.
     public func ensure(_ schema: TableSchema) throws {
         if known[schema.name] == schema { return }
+        if case .postgis = engine { return try ensureServerTable(schema) }
         if try !db.tableExists(schema.name) {
             let cols = schema.columns.map { "\"\($0.name)\" \($0.type.rawValue)" }.joined(separator: ", ")
             try db.execute("CREATE TABLE \"\(schema.name)\" (fid INTEGER PRIMARY KEY, \(cols))")
@@ -210,6 +268,7 @@ public final class Store {
     /// differently. Views cost nothing to keep and let users read compact
     /// tables in QGIS or SQL as they would read the input.
     public func ensureView(_ name: String, as select: String) throws {
+        if case .postgis = engine { return try ensureServerView(name, as: select) }
         let sql = "CREATE VIEW \"\(name)\" AS \(select)"
         let existing = try db.rows("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [.text(name)]).first?.first?.text
         if existing == sql { return }
@@ -225,6 +284,8 @@ public final class Store {
     /// index. `rowid` names the view's unique integer column.
     public func ensureSpatialView(_ name: String, as select: String, geometry: GeometryKind, rowid: String) throws {
         try ensureView(name, as: select)
+        // PostGIS lists a view's typed geometry column by itself.
+        if case .postgis = engine { return }
         let template = "\(name)_geometry".lowercased()
         if try !db.tableExists(template) {
             try db.execute("CREATE TABLE \"\(template)\" (fid INTEGER PRIMARY KEY)")
@@ -242,14 +303,15 @@ public final class Store {
     /// Deletes rows (all, or those matching `whereSQL`) and returns how many went.
     @discardableResult
     public func deleteRows(_ table: String, where whereSQL: String? = nil, _ args: [SQLValue] = []) throws -> Int {
-        guard try db.tableExists(table) else { return 0 }
-        try db.run("DELETE FROM \"\(table)\"" + (whereSQL.map { " WHERE \($0)" } ?? ""), args)
-        return db.changes
+        guard try sql.tableExists(table) else { return 0 }
+        try sql.run("DELETE FROM \"\(table)\"" + (whereSQL.map { " WHERE \($0)" } ?? ""), args)
+        return sql.changes
     }
 
     /// A prepared bulk inserter; geometry goes in as WKB through GeomFromWKB.
     public func inserter(_ schema: TableSchema) throws -> RowInserter {
         try ensure(schema)
+        if case .postgis = engine { return serverInserter(schema) }
         var names = schema.columns.map { "\"\($0.name)\"" }
         var marks = Array(repeating: "?", count: schema.columns.count)
         if let g = schema.geometry {
@@ -260,7 +322,7 @@ public final class Store {
         let batch = RowInserter.batchRows(width: marks.count)
         let group = "(\(marks.joined(separator: ", ")))"
         let many = sql + String(repeating: ", " + group, count: batch - 1)
-        return RowInserter(statement: try db.prepare(sql), many: try db.prepare(many), batch: batch, schema: schema)
+        return RowInserter(sink: .sqlite(one: try db.prepare(sql), many: try db.prepare(many), batch: batch), schema: schema)
     }
 
     /// Replaces rows (all, or those matching `whereSQL`) in bulk: the spatial
@@ -271,6 +333,7 @@ public final class Store {
     @discardableResult
     public func replaceRows<T>(_ schema: TableSchema, where whereSQL: String? = nil, _ args: [SQLValue] = [],
                                _ body: (RowInserter) throws -> T) throws -> (result: T, deleted: Int) {
+        if case .postgis = engine { return try replaceServerRows([schema], where: whereSQL, args) { try body($0[0]) } }
         let mark = try historyMark()
         try suspendSpatialIndex(schema)
         let deleted = try deleteRows(schema.name, where: whereSQL, args)
@@ -317,6 +380,7 @@ public final class Store {
     /// a bulk rebuild is not an event worth keeping, and re-runs must leave
     /// every table's row count as it was, so those entries are removed again.
     public func historyMark() throws -> Int64 {
+        guard case .sqlite = engine else { return Int64.max }
         guard try db.tableExists("spatialite_history") else { return Int64.max }
         return try db.scalar("SELECT coalesce(max(event_id), 0) FROM spatialite_history").int ?? 0
     }
@@ -329,7 +393,7 @@ public final class Store {
     /// Drops the table's spatial index and its triggers until `rebuildSpatialIndex`.
     public func suspendSpatialIndex(_ schema: TableSchema) throws {
         try ensure(schema)
-        guard schema.geometry != nil else { return }
+        guard schema.geometry != nil, case .sqlite = engine else { return }
         // SpatiaLite prints an error to stderr when there is no index to disable
         // (a table made without one), so ask first.
         let enabled = try db.scalar("SELECT spatial_index_enabled FROM geometry_columns WHERE f_table_name = lower(?) AND f_geometry_column = ?",
@@ -342,14 +406,14 @@ public final class Store {
 
     /// Builds the spatial index from every row of the table.
     public func rebuildSpatialIndex(_ schema: TableSchema) throws {
-        guard schema.geometry != nil, schema.spatialIndex else { return }
+        guard schema.geometry != nil, schema.spatialIndex, case .sqlite = engine else { return }
         let ok = try db.scalar("SELECT CreateSpatialIndex(?, ?)", [.text(schema.name), .text(Self.geometryColumn)])
         guard ok.int == 1 else { throw StoreError("SpatiaLite could not rebuild the spatial index of \(schema.name)") }
     }
 
     public func count(_ table: String, where whereSQL: String? = nil, _ args: [SQLValue] = []) throws -> Int {
-        guard try db.tableExists(table) else { return 0 }
-        return Int(try db.scalar("SELECT count(*) FROM \"\(table)\"" + (whereSQL.map { " WHERE \($0)" } ?? ""), args).int ?? 0)
+        guard try sql.tableExists(table) else { return 0 }
+        return Int(try sql.scalar("SELECT count(*) FROM \"\(table)\"" + (whereSQL.map { " WHERE \($0)" } ?? ""), args).int ?? 0)
     }
 
     /// Replaces rows of several tables at once (a dataset spread over
@@ -359,6 +423,7 @@ public final class Store {
     @discardableResult
     public func replaceRows<T>(_ schemas: [TableSchema], where whereSQL: String? = nil, _ args: [SQLValue] = [],
                                _ body: ([RowInserter]) throws -> T) throws -> (result: T, deleted: Int) {
+        if case .postgis = engine { return try replaceServerRows(schemas, where: whereSQL, args, body) }
         let mark = try historyMark()
         var deleted = 0
         var triggers: [[String]] = []
@@ -380,23 +445,31 @@ public final class Store {
 
     // MARK: reading, in SQL every store speaks
 
-    public func exists(_ table: String) throws -> Bool { try db.tableExists(table) }
+    public func exists(_ table: String) throws -> Bool { try sql.tableExists(table) }
 
     /// Every row of a query. Portable SQL only: no SpatiaLite functions.
-    public func query(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] { try db.rows(sql, args) }
+    public func query(_ text: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] { try sql.rows(text, args) }
 
     /// A row of a scan, read in place: for queries over millions of rows,
     /// where an array of values per row would cost more than the query.
     public struct Cursor {
-        let statement: Statement
-        public func int(_ i: Int) -> Int64 { statement.int(i) }
-        public func value(_ i: Int) -> SQLValue { statement.column(i) }
+        let statement: Statement?
+        let result: PGResult?
+        let row: Int
+        init(statement: Statement) { self.statement = statement; result = nil; row = 0 }
+        init(result: PGResult, row: Int) { statement = nil; self.result = result; self.row = row }
+        public func int(_ i: Int) -> Int64 { result?.int(row, i) ?? statement!.int(i) }
+        public func value(_ i: Int) -> SQLValue { result?.value(row, i) ?? statement!.column(i) }
         /// The position among `texts` (UTF-8) of column `i`'s text, or nil.
-        public func which(_ i: Int, of texts: [[UInt8]]) -> Int? { statement.which(i, of: texts) }
+        public func which(_ i: Int, of texts: [[UInt8]]) -> Int? {
+            if let result { return result.which(row, i, of: texts) }
+            return statement!.which(i, of: texts)
+        }
     }
 
     /// Streams a query's rows through a cursor. Portable SQL only.
     public func scan(_ sql: String, _ args: [SQLValue] = [], _ body: (Cursor) throws -> Void) throws {
+        if case .postgis(let c, _) = engine { return try c.scan(sql, args) { try body(Cursor(result: $0, row: $1)) } }
         let st = try db.prepare(sql)
         try st.bind(args)
         let cursor = Cursor(statement: st)
@@ -405,6 +478,9 @@ public final class Store {
 
     /// Streams a query's rows without holding them all.
     public func forEachRow(_ sql: String, _ args: [SQLValue] = [], _ body: ([SQLValue]) throws -> Void) throws {
+        if case .postgis(let c, _) = engine {
+            return try c.scan(sql, args) { r, i in try body((0..<r.columnCount).map { r.value(i, $0) }) }
+        }
         let st = try db.prepare(sql)
         try st.bind(args)
         while try st.step() { try body(st.row()) }
@@ -415,18 +491,16 @@ public final class Store {
     /// function (SpatiaLite's `AsBinary`), which is why it is not in `query`.
     public func select(_ table: String, columns: [String], geometry: Bool, where whereSQL: String? = nil,
                        _ args: [SQLValue] = [], orderBy: String) throws -> [(values: [SQLValue], shape: Shape?)] {
-        guard try db.tableExists(table) else { return [] }
+        guard try self.sql.tableExists(table) else { return [] }
         var cols = columns.map { "\"\($0)\"" }
-        if geometry { cols.append("AsBinary(\(Self.geometryColumn))") }
+        if geometry { cols.append(dialect == .postgis ? "ST_AsBinary(\(Self.geometryColumn))" : "AsBinary(\(Self.geometryColumn))") }
         let sql = "SELECT \(cols.joined(separator: ", ")) FROM \"\(table)\"" + (whereSQL.map { " WHERE \($0)" } ?? "") + " ORDER BY \(orderBy)"
-        let st = try db.prepare(sql)
-        try st.bind(args)
         var out: [(values: [SQLValue], shape: Shape?)] = []
-        while try st.step() {
-            var values = (0..<columns.count).map { st.column($0) }
+        try forEachRow(sql, args) { row in
+            var values = Array(row.prefix(columns.count))
             var shape: Shape?
             if geometry {
-                switch st.column(columns.count) {
+                switch row[columns.count] {
                 case .blob(let wkb):
                     do { shape = try WKB.decode(wkb) } catch {
                         throw StoreError("table \(table) holds a geometry Zonal cannot read (\(error)); was the store changed by another program?", sql: sql)
@@ -469,8 +543,8 @@ public struct DatasetRecord: Sendable {
 
 extension Store {
     public func nextRunID() throws -> Int64 {
-        guard try db.tableExists("zonal_runs") else { return 1 }
-        return try db.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM zonal_runs").int ?? 1
+        guard try sql.tableExists("zonal_runs") else { return 1 }
+        return try sql.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM zonal_runs").int ?? 1
     }
 
     /// One row of the run ledger `zonal_runs`; summary is the run's
@@ -479,9 +553,9 @@ extension Store {
     /// runs only, so the ledger stays small.
     public func recordRun(id: Int64, job: String, status: String, started: String, ended: String, summary: String,
                           reports: [UInt8]? = nil, keepSnapshots: Int = 30) throws {
-        try db.run("INSERT INTO zonal_runs (run_id, job, status, started, ended, summary, reports) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        try sql.run("INSERT INTO zonal_runs (run_id, job, status, started, ended, summary, reports) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [.integer(id), .text(job), .text(status), .text(started), .text(ended), .text(summary), reports.map { .blob($0) } ?? .null])
-        try db.run("""
+        try sql.run("""
             UPDATE zonal_runs SET reports = NULL WHERE job = ? AND reports IS NOT NULL AND run_id NOT IN
               (SELECT run_id FROM zonal_runs WHERE job = ? AND reports IS NOT NULL ORDER BY run_id DESC LIMIT ?)
             """, [.text(job), .text(job), .integer(Int64(keepSnapshots))])
@@ -494,12 +568,12 @@ extension Store {
 
     /// The status of a run in the ledger (ok, failed), or nil when there is none.
     public func runStatus(_ id: Int64) throws -> String? {
-        guard try db.tableExists("zonal_runs") else { return nil }
-        return try db.scalar("SELECT status FROM zonal_runs WHERE run_id = ?", [.integer(id)]).text
+        guard try sql.tableExists("zonal_runs") else { return nil }
+        return try sql.scalar("SELECT status FROM zonal_runs WHERE run_id = ?", [.integer(id)]).text
     }
 
     public func runs(job: String) throws -> [RunEntry] {
-        try db.rows("SELECT run_id, job, status, started, ended, reports IS NOT NULL FROM zonal_runs WHERE job = ? ORDER BY run_id DESC", [.text(job)]).map {
+        try sql.rows("SELECT run_id, job, status, started, ended, reports IS NOT NULL FROM zonal_runs WHERE job = ? ORDER BY run_id DESC", [.text(job)]).map {
             RunEntry(id: $0[0].int ?? 0, job: $0[1].text ?? "", status: $0[2].text ?? "", started: $0[3].text ?? "",
                      ended: $0[4].text ?? "", hasSnapshot: $0[5].int == 1)
         }
@@ -507,25 +581,25 @@ extension Store {
 
     /// The compressed report snapshot of a run, if the ledger still keeps it.
     public func reportSnapshot(run id: Int64) throws -> [UInt8]? {
-        if case .blob(let b) = try db.scalar("SELECT reports FROM zonal_runs WHERE run_id = ?", [.integer(id)]) { return b }
+        if case .blob(let b) = try sql.scalar("SELECT reports FROM zonal_runs WHERE run_id = ?", [.integer(id)]) { return b }
         return nil
     }
 
     /// Replaces a dataset's rejects, warnings and record with this load's.
     public func recordLoad(_ record: DatasetRecord, rejects: [RejectRecord], warnings: [WarningRecord]) throws {
-        try db.run("DELETE FROM rejects WHERE dataset = ?", [.text(record.dataset)])
-        try db.run("DELETE FROM zonal_warnings WHERE dataset = ?", [.text(record.dataset)])
-        let rej = try db.prepare("INSERT INTO rejects (dataset, file, line, field, reason) VALUES (?, ?, ?, ?, ?)")
-        for r in rejects {
-            try rej.execute([.text(record.dataset), .text(r.file), r.line.map { .integer(Int64($0)) } ?? .null,
-                             r.field.map { .text($0) } ?? .null, .text(r.reason)])
-        }
-        let warn = try db.prepare("INSERT INTO zonal_warnings (dataset, file, line, reason) VALUES (?, ?, ?, ?)")
-        for w in warnings {
-            try warn.execute([.text(record.dataset), .text(w.file), w.line.map { .integer(Int64($0)) } ?? .null, .text(w.reason)])
-        }
-        try db.run("""
-            INSERT OR REPLACE INTO zonal_datasets (dataset, path, kind, sha256, rows, rejects, encoding, crs, replaced_rows, run_id)
+        try sql.run("DELETE FROM rejects WHERE dataset = ?", [.text(record.dataset)])
+        try sql.run("DELETE FROM zonal_warnings WHERE dataset = ?", [.text(record.dataset)])
+        let line: (Int?) -> SQLValue = { $0.map { .integer(Int64($0)) } ?? .null }
+        try insertLedgerRows("rejects", ["dataset", "file", "line", "field", "reason"], rejects.map {
+            [.text(record.dataset), .text($0.file), line($0.line), $0.field.map { .text($0) } ?? .null, .text($0.reason)]
+        })
+        try insertLedgerRows("zonal_warnings", ["dataset", "file", "line", "reason"], warnings.map {
+            [.text(record.dataset), .text($0.file), line($0.line), .text($0.reason)]
+        })
+        // Delete and insert, not INSERT OR REPLACE: the same SQL on both backends.
+        try sql.run("DELETE FROM zonal_datasets WHERE dataset = ?", [.text(record.dataset)])
+        try sql.run("""
+            INSERT INTO zonal_datasets (dataset, path, kind, sha256, rows, rejects, encoding, crs, replaced_rows, run_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(record.dataset), .text(record.path), .text(record.dataset), record.sha256.map { .text($0) } ?? .null,
                   .integer(Int64(record.rows)), .integer(Int64(record.rejects)),
@@ -533,46 +607,74 @@ extension Store {
                   .integer(Int64(record.replacedRows)), .integer(record.runID)])
     }
 
+    /// Rows into a ledger table: one prepared INSERT on SQLite, one COPY on PostgreSQL.
+    private func insertLedgerRows(_ table: String, _ columns: [String], _ rows: [[SQLValue]]) throws {
+        guard !rows.isEmpty else { return }
+        switch engine {
+        case .sqlite(let d):
+            let st = try d.prepare("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+            for r in rows { try st.execute(r) }
+        case .postgis(let c, _):
+            let kinds: [PGColumnKind] = columns.map { $0 == "line" ? .int8 : .text }
+            let buffer = PGCopyBuffer(connection: c, table: table, columns: columns, kinds: kinds, partitionColumn: nil, ensurePartitions: nil)
+            for r in rows {
+                buffer.beginRow()
+                for (i, v) in r.enumerated() { try buffer.set(i, v) }
+                try buffer.endRow()
+            }
+            try buffer.send()
+        }
+    }
+
     /// Every dataset's rejects, in store order.
     public func rejects() throws -> [RejectRecord] {
-        try db.rows("SELECT file, line, field, reason FROM rejects").map {
+        try sql.rows("SELECT file, line, field, reason FROM rejects ORDER BY \(dialect == .postgis ? "fid" : "rowid")").map {
             RejectRecord(file: $0[0].text ?? "", line: $0[1].int.map { Int($0) }, field: $0[2].text, reason: $0[3].text ?? "")
         }
     }
 }
 
 public final class RowInserter {
-    private let statement: Statement
-    /// The same INSERT with `batch` rows of values.
-    private let many: Statement
-    private let batch: Int
+    /// Where rows go: SQLite statements (one row, and `batch` rows), or a COPY buffer.
+    enum Sink {
+        case sqlite(one: Statement, many: Statement, batch: Int)
+        case copy(PGCopyBuffer)
+    }
+    private let sink: Sink
     public let schema: TableSchema
 
-    init(statement: Statement, many: Statement, batch: Int, schema: TableSchema) {
-        self.statement = statement
-        self.many = many
-        self.batch = batch
+    init(sink: Sink, schema: TableSchema) {
+        self.sink = sink
         self.schema = schema
     }
+
+    /// Sends buffered rows now (PostgreSQL; SQLite has none).
+    func send() throws { if case .copy(let b) = sink { try b.send() } }
 
     /// Rows per multi-row INSERT: 64, fewer for wide rows, so a statement
     /// stays far below SQLite's 32,766 parameters.
     static func batchRows(width: Int) -> Int { max(1, min(64, 2048 / max(1, width))) }
 
     public func insert(_ values: [SQLValue], shape: Shape? = nil) throws {
-        var all = values
         if let shape { try check(shape) }
-        if schema.geometry != nil {
-            all.append(shape.map { .blob(SpatiaLiteBlob.encode($0, srid: Int32(Store.srid))) } ?? .null)
+        let geometryAt = Int32(values.count + 1)
+        try insert { b in
+            for (i, v) in values.enumerated() where v != .null { try b.value(Int32(i + 1), v) }
+            if schema.geometry != nil, let shape { try b.geometry(geometryAt, shape) }
         }
-        try statement.execute(all)
     }
 
     /// Inserts one row whose values `bind` sets by column position (1-based,
     /// in schema order; the geometry, when the schema has one, comes last).
     /// For loads of millions of rows: no array or enum per value.
     public func insert(binding bind: (Statement.Binder) throws -> Void) throws {
-        try statement.execute(binding: bind)
+        switch sink {
+        case .sqlite(let one, _, _): try one.execute(binding: bind)
+        case .copy(let buffer):
+            buffer.beginRow()
+            try bind(Statement.Binder(copy: buffer))
+            try buffer.endRow()
+        }
     }
 
     /// The shape's type must be the column's: SpatiaLite's own check is
@@ -602,6 +704,10 @@ public final class RowInserter {
     /// shares SQLite's per-statement work among them: a third of the cost
     /// per row for a narrow table. The fastest way in for millions of rows.
     public func insert(count: Int, binding bind: (Statement.Binder, Int) throws -> Void) throws {
+        guard case .sqlite(let statement, let many, let batch) = sink else {
+            for k in 0..<count { try insert { try bind($0, k) } }
+            return
+        }
         let width = Int32(schema.columns.count + (schema.geometry == nil ? 0 : 1))
         var k = 0
         while count - k >= batch {
@@ -620,15 +726,18 @@ public final class RowInserter {
 extension Statement.Binder {
     /// A shape as a SpatiaLite geometry in the store's SRID.
     public func geometry(_ index: Int32, _ shape: Shape) throws {
-        try value(index, .blob(SpatiaLiteBlob.encode(shape, srid: Int32(Store.srid))))
+        let bytes = copy != nil ? EWKB.encode(shape, srid: Int32(Store.srid)) : SpatiaLiteBlob.encode(shape, srid: Int32(Store.srid))
+        try bytes.withUnsafeBytes { try blob(index, $0) }
     }
 
     /// The same, encoding only when `shape` differs from the last one given
     /// to `cache`: a report repeats a zone's polygon on every row of it.
     public func geometry(_ index: Int32, _ shape: Shape, cache: GeometryBlobCache) throws {
-        if cache.shape != shape {
+        let server = copy != nil
+        if cache.shape != shape || cache.server != server {
             cache.shape = shape
-            cache.blob = SpatiaLiteBlob.encode(shape, srid: Int32(Store.srid))
+            cache.server = server
+            cache.blob = server ? EWKB.encode(shape, srid: Int32(Store.srid)) : SpatiaLiteBlob.encode(shape, srid: Int32(Store.srid))
         }
         try cache.blob.withUnsafeBytes { try blob(index, $0) }
     }
@@ -638,6 +747,7 @@ extension Statement.Binder {
 /// once when they share storage (a report's rows of one zone do).
 public final class GeometryBlobCache {
     var shape: Shape?
+    var server = false
     var blob: [UInt8] = []
     public init() {}
 }

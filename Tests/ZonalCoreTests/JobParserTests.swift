@@ -68,7 +68,7 @@ final class JobParserTests: XCTestCase {
         XCTAssertEqual(job.version, 1)
         XCTAssertEqual(job.timezone.identifier, "Asia/Shanghai")
         XCTAssertEqual(job.outURL.path, dir.deletingLastPathComponent().appendingPathComponent("Outputs/demo-job").standardizedFileURL.path)
-        XCTAssertEqual(job.storeURL.lastPathComponent, "zonal.sqlite")
+        XCTAssertEqual(job.store, .file(job.outURL.appendingPathComponent("zonal.sqlite").path))
         XCTAssertEqual(job.formats, [.csv, .xlsx, .html], "without formats: the CSVs, the workbook and the page")
         XCTAssertEqual(job.params[Self.tolerance], 0)
         XCTAssertEqual(job.params[RunParams.maxRejectRate], 0.01)

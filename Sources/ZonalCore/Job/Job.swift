@@ -1,4 +1,5 @@
 import Foundation
+import ZonalStore
 
 /// A problem in the job file: the key path (`tasks[2]`, `params.tolerance_m`)
 /// and what is wrong with it. Always exit status 2.
@@ -31,7 +32,8 @@ public struct Job: Sendable {
     public var file: URL
     public var version: Int
     public var name: String
-    public var storeURL: URL
+    /// Where the store is: a SpatiaLite file, or a schema on a PostgreSQL/PostGIS server.
+    public var store: StoreLocation
     public var outURL: URL
     public var timezone: TimeZone
     public var inputs: [String: JobInput]

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Yams
+import ZonalStore
 import ZonalIO
 
 /// Reads a job file into a `Job`, step by step in the order a reader of the
@@ -18,7 +19,7 @@ public enum JobParser {
         let top = try doc.topLevel()
         let version = try doc.version(top["version"])
         let name = try doc.name(top["job"])
-        let (storeURL, outURL) = try doc.locations(top, jobName: name, storeOverride: storeOverride, outOverride: outOverride)
+        let (store, outURL) = try doc.locations(top, jobName: name, storeOverride: storeOverride, outOverride: outOverride)
         let timezone = try doc.timezone(top["timezone"])
         let tasks = try doc.tasks(top["tasks"], registry: registry)
         let formats = try doc.formats(top["formats"])
@@ -26,7 +27,7 @@ public enum JobParser {
         try doc.checkInputsExist(inputs, order: order, registry: registry)
         try doc.checkInputsNeeded(inputs, order: order, tasks: tasks, registry: registry)
         let params = try doc.params(top["params"], registry: registry, timezone: timezone, inputs: inputs)
-        return Job(file: file, version: version, name: name, storeURL: storeURL, outURL: outURL, timezone: timezone,
+        return Job(file: file, version: version, name: name, store: store, outURL: outURL, timezone: timezone,
                    inputs: inputs, inputOrder: order, params: params, tasks: tasks, allTasks: tasks, formats: formats)
     }
 
@@ -95,21 +96,26 @@ public enum JobParser {
                 : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(p).standardizedFileURL
         }
 
-        func locations(_ top: [String: Node], jobName: String, storeOverride: String?, outOverride: String?) throws -> (store: URL, out: URL) {
+        func locations(_ top: [String: Node], jobName: String, storeOverride: String?, outOverride: String?) throws -> (store: StoreLocation, out: URL) {
             let outURL: URL
             if let o = outOverride { outURL = resolveCLI(o) } else if let o = top["out"] {
                 guard let s = o.string, !s.isEmpty else { throw fail("out", "must be a folder path") }
                 outURL = resolve(s)
             } else { outURL = resolve("../Outputs/\(jobName)") }
-            let storeURL: URL
-            if let s = storeOverride { storeURL = resolveCLI(s) } else if let s = top["store"] {
-                guard let p = s.string, !p.isEmpty else { throw fail("store", "must be a file path") }
-                storeURL = resolve(p)
-            } else { storeURL = outURL.appendingPathComponent("zonal.sqlite") }
+            let store: StoreLocation
+            func server(_ url: String, _ field: String) throws -> StoreLocation {
+                do { return .postgres(try PostgresTarget(url: url)) } catch let e as PostgresTarget.Invalid { throw fail(field, e.description) }
+            }
+            if let s = storeOverride {
+                store = StoreLocation.isServerURL(s) ? try server(s, "--store") : .file(resolveCLI(s).path)
+            } else if let s = top["store"] {
+                guard let p = s.string, !p.isEmpty else { throw fail("store", "must be a file path or a postgresql:// URL") }
+                store = StoreLocation.isServerURL(p) ? try server(p, "store") : .file(resolve(p).path)
+            } else { store = .file(outURL.appendingPathComponent("zonal.sqlite").path) }
             do { try OutputFolder.checkOwnable(outURL) } catch let e as OutputError {
                 throw fail(outOverride != nil ? "--out" : "out", "\(e.file) \(e.reason)")
             }
-            return (storeURL, outURL)
+            return (store, outURL)
         }
 
         func timezone(_ node: Node?) throws -> TimeZone {

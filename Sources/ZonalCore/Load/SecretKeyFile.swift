@@ -19,6 +19,18 @@ public struct SecretKeyFile: Sendable {
     /// The key file for a store: `<store>.<purpose>.key`.
     public init(store: URL, purpose: String) { path = store.path + ".\(purpose).key" }
 
+    /// The key file of a job's store: beside a SpatiaLite file; for a server
+    /// store, beside the job file, named after the server's schema
+    /// (`zonal-<schema>.<purpose>.key`): the key must never go into the
+    /// database it protects. Analysts sharing one schema share this file.
+    public init(job: Job, purpose: String) {
+        switch job.store {
+        case .file(let p): self.init(store: URL(fileURLWithPath: p), purpose: purpose)
+        case .postgres(let t):
+            self.init(store: job.file.deletingLastPathComponent().appendingPathComponent("zonal-\(t.schema)"), purpose: purpose)
+        }
+    }
+
     /// The key, made now if the file does not exist.
     public func key() throws -> [UInt8] {
         var st = stat()

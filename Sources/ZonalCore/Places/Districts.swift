@@ -26,7 +26,7 @@ public struct Districts: Sendable {
 
     static let table = TableSchema(name: "districts", columns: [
         TableColumn("dataset", .text), TableColumn("adcode", .text), TableColumn("name", .text),
-    ], geometry: .multiPolygon)
+    ], geometry: .multiPolygon, layout: .reference)
 
     /// The districts the job loaded (none when it names no `districts`), by adcode.
     public static func read(from store: Store) throws -> Districts {

@@ -176,10 +176,10 @@ public struct DiffCommand {
             return 2
         }
         do {
-            guard FileManager.default.fileExists(atPath: job.storeURL.path) else {
-                throw DiffError(description: "the store \(job.storeURL.path) does not exist; run the job first")
+            if case .file(let path) = job.store, !FileManager.default.fileExists(atPath: path) {
+                throw DiffError(description: "the store \(path) does not exist; run the job first")
             }
-            let store = try Store(path: job.storeURL.path)
+            let store = try Store(location: job.store)
             defer { try? store.close() }
             let diff = try compare(job: job, store: store, o)
             out(Self.text(diff, limit: o.limit))
@@ -196,15 +196,15 @@ public struct DiffCommand {
         let kept = runs.filter { $0.status == "ok" && $0.hasSnapshot }
         func find(_ id: Int64) throws -> Store.RunEntry {
             guard let r = runs.first(where: { $0.id == id }) else {
-                throw DiffError(description: "job \(job.name) has no run \(id) in \(job.storeURL.path); its runs: \(runs.prefix(10).map { "\($0.id)" }.joined(separator: ", "))")
+                throw DiffError(description: "job \(job.name) has no run \(id) in \(job.store.description); its runs: \(runs.prefix(10).map { "\($0.id)" }.joined(separator: ", "))")
             }
             guard r.hasSnapshot else { throw DiffError(description: "run \(id) of job \(job.name) \(r.status == "ok" ? "is older than the last 30 runs the ledger keeps reports for" : "failed, so it has no reports")") }
             return r
         }
         let to = try o.to.map(find) ?? kept.first
-        guard let to else { throw DiffError(description: "job \(job.name) has no successful run in \(job.storeURL.path) yet") }
+        guard let to else { throw DiffError(description: "job \(job.name) has no successful run in \(job.store.description) yet") }
         let from = try o.from.map(find) ?? kept.first { $0.id < to.id }
-        guard let from else { throw DiffError(description: "job \(job.name) has only one successful run (\(to.id)) in \(job.storeURL.path); there is nothing to compare it with") }
+        guard let from else { throw DiffError(description: "job \(job.name) has only one successful run (\(to.id)) in \(job.store.description); there is nothing to compare it with") }
         let a = try RunSnapshot.read(try store.reportSnapshot(run: from.id) ?? [])
         let b = try RunSnapshot.read(try store.reportSnapshot(run: to.id) ?? [])
         let wanted = o.reports.map(Set.init)

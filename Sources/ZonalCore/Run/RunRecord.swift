@@ -80,7 +80,7 @@ final class RunRecord {
             ("job", .string(job.name)), ("zonal_version", .string(zonalVersion)), ("job_version", .int(Int64(job.version))),
             ("status", .string(status)), ("started", .string(Timestamp.iso(started))), ("ended", .string(Timestamp.iso(ended))),
             ("seconds", .number((ended.timeIntervalSince(started) * 1000).rounded() / 1000)),
-            ("job_file", .string(job.file.path)), ("store", .string(job.storeURL.path)), ("out", .string(job.outURL.path)),
+            ("job_file", .string(job.file.path)), ("store", .string(job.store.description)), ("out", .string(job.outURL.path)),
             ("timezone", .string(job.timezone.identifier)),
             ("tasks", .array(job.tasks.map { .string($0) })),
             ("formats", .array(job.formats.map { .string($0.rawValue) })),

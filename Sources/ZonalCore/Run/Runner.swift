@@ -111,7 +111,7 @@ final class RunSession {
         let folder = OutputFolder(out: job.outURL)
         do {
             lock = try acquireLock()
-            store = try Store(path: job.storeURL.path, waitSeconds: max(options.waitSeconds, 5))
+            store = try Store(location: job.store, waitSeconds: max(options.waitSeconds, 5), applicationName: "zonal: job \(job.name)")
             for note in folder.recover(committed: { (try? store.runStatus($0)) == "ok" }) { log.info("\(job.outURL.path): \(note)") }
             try folder.checkNotForeign(OutputFolder.names(job: job, tasks: plan.tasks))
         } catch {
@@ -217,12 +217,14 @@ final class RunSession {
     }
 
     func acquireLock() throws -> StoreLock {
-        try FileManager.default.createDirectory(at: job.storeURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if case .file(let path) = job.store {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        }
         let holder = "job \(job.name) (pid \(getpid()), started \(Timestamp.report(record.started, job.timezone)))"
-        switch try StoreLock.acquire(storePath: job.storeURL.path, holder: holder, waitSeconds: options.waitSeconds) {
+        switch try StoreLock.acquire(location: job.store, holder: holder, waitSeconds: options.waitSeconds) {
         case .acquired(let l): return l
         case .busy(let who):
-            throw StoreBusy(store: job.storeURL.path, holder: "\(who)", waited: options.waitSeconds)
+            throw StoreBusy(store: job.store.description, holder: "\(who)", waited: options.waitSeconds)
         }
     }
 
