@@ -113,6 +113,7 @@ final class PostGISStoreTests: XCTestCase {
         let first = try counts(s, name)
         let second = try runZonal(["run", "job.yaml", "--store", s.url(schema: name), "--out", "out2"], cwd: ws)
         XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertFalse(second.stderr.contains("NOTICE"), "the server's notices must not reach stderr:\n\(second.stderr)")
         var c = try counts(s, name)
         XCTAssertEqual(c.removeValue(forKey: "zonal_runs"), 2)
         var f = first
@@ -229,6 +230,12 @@ final class PostGISStoreTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("has no PostGIS extension") && r.stderr.contains("CREATE EXTENSION postgis;"), r.stderr)
         XCTAssertEqual(try psql(s, "SELECT count(*) FROM pg_namespace WHERE nspname = 'zonal'", database: "zonal_plain"), [["0"]],
                        "nothing is created in a database without PostGIS")
+        // `zonal validate` connects and checks the same, from `store:` in the job file.
+        let job = ws.appendingPathComponent("job.yaml")
+        try (readText(job) + "store: \(s.url(schema: "zonal", database: "zonal_plain"))\n").write(to: job, atomically: true, encoding: .utf8)
+        let validate = try runZonal(["validate", "job.yaml"], cwd: ws)
+        XCTAssertEqual(validate.status, 1)
+        XCTAssertTrue(validate.stderr.contains("CREATE EXTENSION postgis;"), validate.stderr)
     }
 
     func testSchemaMadeByAnotherProgramIsRefusedAndLeftAlone() throws {

@@ -4,6 +4,7 @@ import ZonalStore
 
 /// `zonal validate`: parses the job and opens every input the way the run
 /// would, but writes nothing: loads go into an in-memory store that is thrown away.
+/// A server store is connected to and checked (PostGIS, whose schema it is).
 public struct Validator {
     let registry: Registry
     public init(registry: Registry) { self.registry = registry }
@@ -16,6 +17,16 @@ public struct Validator {
         } catch {
             log.error("\(error)")
             return 2
+        }
+        if case .postgres = job.store {
+            // Connects and checks PostGIS and the schema, as a run would, and writes nothing.
+            do {
+                try Store(location: job.store, applicationName: "zonal validate \(job.name)").close()
+                log.info("store \(job.store): the server answers, PostGIS is there and the schema is Zonal's or free")
+            } catch {
+                log.error("\(error)")
+                return 1
+            }
         }
         do {
             let store = try Store(path: ":memory:")

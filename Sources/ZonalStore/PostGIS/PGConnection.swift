@@ -37,6 +37,10 @@ final class PGConnection: SQLSession {
             throw StoreError(Self.connectionFailure(raw, shown: shown))
         }
         conn = handle
+        // The server's NOTICEs ("schema … already exists, skipping") would go
+        // straight to stderr, past --quiet and --log-format json.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        try execute("SET client_min_messages TO warning")
     }
 
     deinit { close() }
