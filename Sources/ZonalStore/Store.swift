@@ -86,6 +86,8 @@ public final class Store {
     var known: [String: TableSchema] = [:]
     /// Day partitions known to exist (PostgreSQL), by table.
     var partitions: [String: Set<Int64>] = [:]
+    /// Partitions made in this run whose fid index is still to build (PostgreSQL).
+    var unindexed: [String] = []
 
     /// Which SQL the store speaks, for the few statements (views) written per backend.
     public var dialect: SQLDialect {
@@ -227,7 +229,10 @@ public final class Store {
         }
         try prepareSchema()
     }
-    public func commitRun() throws { try sql.execute("COMMIT") }
+    public func commitRun() throws {
+        if case .postgis = engine { try indexNewPartitions() }
+        try sql.execute("COMMIT")
+    }
     public func rollbackRun() {
         if case .postgis(let c, _) = engine { c.discardCopies() }
         try? sql.execute("ROLLBACK")
@@ -616,7 +621,7 @@ extension Store {
             for r in rows { try st.execute(r) }
         case .postgis(let c, _):
             let kinds: [PGColumnKind] = columns.map { $0 == "line" ? .int8 : .text }
-            let buffer = PGCopyBuffer(connection: c, table: table, columns: columns, kinds: kinds, partitionColumn: nil, ensurePartitions: nil)
+            let buffer = PGCopyBuffer(connection: c, table: table, columns: columns, kinds: kinds, partitionColumn: nil, partitionStatements: nil)
             for r in rows {
                 buffer.beginRow()
                 for (i, v) in r.enumerated() { try buffer.set(i, v) }

@@ -100,6 +100,21 @@ final class PostGISStoreTests: XCTestCase {
             XCTAssertEqual(pg.status, 0, "\(sample.job) on PostGIS:\n\(pg.stderr)")
             guard lite.status == 0, pg.status == 0 else { continue }
             try assertSameReports(ws.appendingPathComponent("out-lite"), ws.appendingPathComponent("out-pg"), sample.job)
+            // And the PostGIS store's reports against the goldens and independent references the SpatiaLite tests use.
+            let out = ws.appendingPathComponent("out-pg")
+            switch sample.job {
+            case "beijing-fence-audit":
+                // The goldens were made in a workspace whose fences are ./fences; messages name the files.
+                for report in ["fence_audit", "parking_capacity", "rejects"] {
+                    let got = readText(out.appendingPathComponent("\(report).csv")).replacingOccurrences(of: "beijing/fences/", with: "./fences/")
+                    XCTAssertTrue(got == readText(goldenDir.appendingPathComponent("\(report).csv")), "\(report).csv on PostGIS differs from Tests/EndToEndTests/Golden")
+                }
+            case "shanxi-mine-alarms": try assertMatchesReference(out, dataset: "shanxi", reports: MineAlarmsTests.reports)
+            case "venue-footfall": try assertMatchesReference(out, dataset: "venues", reports: VenueFootfallTests.reports)
+            case "tianjin-community":
+                try assertMatchesReference(out, dataset: "tianjin", reports: CommunityAccessTests.reports, keyed: ("vehicle_id", "^[0-9a-f]{12}$"))
+            default: break
+            }
             XCTAssertEqual(try psql(s, "SELECT run_id, status FROM \(name).zonal_runs"), [["1", "ok"]], sample.job)
         }
     }
@@ -144,6 +159,13 @@ final class PostGISStoreTests: XCTestCase {
             """)
         XCTAssertEqual(misplaced, [["0"]], "every lock must be in its day's partition")
         XCTAssertEqual(try psql(s, "SELECT count(*) FROM \(name).parking_events_default"), [["0"]])
+        // Each day's partition gets its fid index once its rows are in.
+        let unindexed = try psql(s, """
+            SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = '\(name)' AND i.inhparent = '\(name).parking_events'::regclass
+              AND NOT EXISTS (SELECT 1 FROM pg_indexes x WHERE x.schemaname = n.nspname AND x.tablename = c.relname AND x.indexdef LIKE '%(fid)')
+            """)
+        XCTAssertEqual(unindexed, [["0"]], "every partition of parking_events needs its fid index")
         XCTAssertEqual(try psql(s, "SELECT partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '\(name)' AND c.relname = 'parking_events'"), [["r"]])
         XCTAssertEqual(try psql(s, "SELECT count(*) FROM \(name).parking_events WHERE management_id IS NULL"), [["0"]],
                        "the distribution column is never NULL (0: in no zone)")

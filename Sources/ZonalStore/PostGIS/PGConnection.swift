@@ -194,36 +194,54 @@ final class PGConnection: SQLSession {
         }
     }
 
-    /// Drops rows buffered but not sent (the step or run is being rolled back).
+    /// Drops rows buffered but not sent, and abandons an open COPY (the step or run is being rolled back).
     func discardCopies() {
         let buffers = Array(pending.values)
         pending.removeAll()
         for b in buffers { b.discard() }
+        abortCopy()
     }
-
-    // MARK: COPY
 
     func register(_ buffer: PGCopyBuffer) { pending[ObjectIdentifier(buffer)] = buffer }
     func unregister(_ buffer: PGCopyBuffer) { pending[ObjectIdentifier(buffer)] = nil }
 
-    /// Sends every buffered row, each buffer as one COPY.
+    /// Sends every buffered row and ends the open COPY, whose errors (a
+    /// value the column refuses, a lost connection) surface here.
     func flushCopies() throws {
         while let (key, buffer) = pending.first {
             pending[key] = nil
             try buffer.send()
         }
+        try endCopy()
     }
 
-    /// Sends `data` (a COPY binary stream, header and trailer included) with one COPY.
-    func copy(_ statement: String, data: [UInt8]) throws {
-        guard let r = PQexec(handle, statement) else { throw failure(nil, sql: statement) }
-        let status = PQresultStatus(r)
-        guard status == PGRES_COPY_IN else { let e = failure(r, sql: statement); PQclear(r); throw e }
-        PQclear(r)
+    /// The buffer whose COPY is open. Rows stream into it while Zonal makes
+    /// the next ones, so the server's work overlaps Zonal's; it stays open
+    /// until another statement, or another table's rows, need the connection.
+    private var openCopy: PGCopyBuffer?
+    private var openStatement = ""
+
+    /// Sends `rows` (COPY binary tuples) as part of `buffer`'s COPY, opening
+    /// it (after running `before`, e.g. new partitions) when needed.
+    func stream(_ rows: [UInt8], for buffer: PGCopyBuffer, statement: String, before: [String]) throws {
+        if openCopy !== buffer || !before.isEmpty {
+            try endCopy()
+            for sql in before { try executeNow(sql) }
+            guard let r = PQexec(handle, statement) else { throw failure(nil, sql: statement) }
+            guard PQresultStatus(r) == PGRES_COPY_IN else { let e = failure(r, sql: statement); PQclear(r); throw e }
+            PQclear(r)
+            openCopy = buffer
+            openStatement = statement
+            try put(PGCopyBuffer.header)
+        }
+        try put(rows)
+    }
+
+    private func put(_ bytes: [UInt8]) throws {
         let chunk = 1 << 20
         var sent = 0
         var ok = true
-        try data.withUnsafeBufferPointer { p in
+        bytes.withUnsafeBufferPointer { p in
             while sent < p.count {
                 let n = min(chunk, p.count - sent)
                 let rc = p.baseAddress!.advanced(by: sent).withMemoryRebound(to: CChar.self, capacity: n) { PQputCopyData(handle, $0, Int32(n)) }
@@ -232,14 +250,39 @@ final class PGConnection: SQLSession {
                 if Self.cutAt == "copy" { cutOwnConnection() }
             }
         }
-        PQputCopyEnd(handle, ok ? nil : "zonal: sending the rows failed")
+        if !ok {
+            // The server is gone or refused the COPY: end it to learn why.
+            let statement = openStatement
+            abortCopy()
+            throw failure(nil, sql: statement)
+        }
+    }
+
+    /// Ends the open COPY: the trailer, then the server's verdict on every row.
+    func endCopy() throws {
+        guard openCopy != nil else { return }
+        openCopy = nil
+        let statement = openStatement
+        let trailer: [UInt8] = [0xFF, 0xFF]
+        let rc = trailer.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: 2) { PQputCopyData(handle, $0, 2) }
+        }
+        PQputCopyEnd(handle, rc == 1 ? nil : "zonal: sending the rows failed")
         var firstError: StoreError?
         while let r = PQgetResult(handle) {
             if PQresultStatus(r) != PGRES_COMMAND_OK, firstError == nil { firstError = failure(r, sql: statement) }
             PQclear(r)
         }
         if let firstError { throw firstError }
-        if !ok { throw failure(nil, sql: statement) }
+        if rc != 1 { throw failure(nil, sql: statement) }
+    }
+
+    /// Abandons the open COPY: the server discards its rows.
+    private func abortCopy() {
+        guard openCopy != nil else { return }
+        openCopy = nil
+        PQputCopyEnd(handle, "zonal: the load failed")
+        while let r = PQgetResult(handle) { PQclear(r) }
     }
 
     /// `ZONAL_TEST_PG_CUT_AT=copy`: the failure tests' way to lose the

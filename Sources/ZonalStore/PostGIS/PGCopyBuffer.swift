@@ -20,14 +20,15 @@ enum PGColumnKind: Sendable {
 /// parsing on the server. Values are set in any order by column position, as
 /// the SQLite statements take them, and written in column order when the row
 /// ends, converted to the column's type as SQLite's affinity would.
-/// A buffer is sent as one COPY when it holds 8 MB, and before any other
-/// statement on the connection.
+/// Rows stream to the server in parts of 1 MB through one open COPY
+/// (`PGConnection.stream`), which ends before any other statement.
 final class PGCopyBuffer {
     private unowned let connection: PGConnection
     let table: String
     private let statement: String
     private let columns: [String]
     private let kinds: [PGColumnKind]
+    /// Rows not yet sent, COPY binary tuples.
     private var data: [UInt8] = []
     private var rows = 0
     private var slots: [Slot]
@@ -35,24 +36,24 @@ final class PGCopyBuffer {
     /// The epoch-millisecond column a day-partitioned table is split on, and the days seen since the last send.
     private let partitionColumn: Int?
     private var days: Set<Int64> = []
-    private let ensurePartitions: ((Set<Int64>) throws -> Void)?
+    /// The statements that make the partitions of new days (they run before the rows are sent).
+    private let partitionStatements: ((Set<Int64>) -> [String])?
 
-    static let sendBytes = 8 << 20
+    static let sendBytes = 1 << 20
     static let header: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
 
     enum Slot { case null, int(Int64), real(Double), bytes(Int, Int) }
 
     init(connection: PGConnection, table: String, columns: [String], kinds: [PGColumnKind],
-         partitionColumn: Int?, ensurePartitions: ((Set<Int64>) throws -> Void)?) {
+         partitionColumn: Int?, partitionStatements: ((Set<Int64>) -> [String])?) {
         self.connection = connection
         self.table = table
         self.columns = columns
         self.kinds = kinds
         self.partitionColumn = partitionColumn
-        self.ensurePartitions = ensurePartitions
+        self.partitionStatements = partitionStatements
         statement = "COPY \"\(table)\" (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) FROM STDIN (FORMAT binary)"
         slots = Array(repeating: .null, count: kinds.count)
-        data = Self.header
         data.reserveCapacity(Self.sendBytes + (1 << 16))
     }
 
@@ -136,23 +137,22 @@ final class PGCopyBuffer {
         if data.count >= Self.sendBytes { try send() }
     }
 
-    /// Sends the rows buffered so far as one COPY.
+    /// Sends the rows buffered so far into this table's COPY.
     func send() throws {
         guard rows > 0 else { return }
         connection.unregister(self)
-        if let ensurePartitions, !days.isEmpty { try ensurePartitions(days) }
+        let before = days.isEmpty ? [] : partitionStatements?(days) ?? []
         days.removeAll(keepingCapacity: true)
-        be16(-1)
         let payload = data
-        data = Self.header
+        data.removeAll(keepingCapacity: true)
         rows = 0
-        try connection.copy(statement, data: payload)
+        try connection.stream(payload, for: self, statement: statement, before: before)
     }
 
     /// Drops what is buffered (the step failed).
     func discard() {
         connection.unregister(self)
-        data = Self.header
+        data.removeAll(keepingCapacity: true)
         rows = 0
         days.removeAll()
     }
