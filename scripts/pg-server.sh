@@ -43,6 +43,9 @@ start() {
   if [ -f "$dir/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     print_env; return
   fi
+  # Not running: a pid file or socket lock left by a killed server (a session
+  # that ended) would make postgres refuse to start if its pid were reused.
+  rm -f "$dir/data/postmaster.pid" "$dir/.s.PGSQL.$port" "$dir/.s.PGSQL.$port.lock"
   # Only a server this call started is stopped by the caller's trap.
   echo "export ZONAL_PG_STARTED_HERE=1"
   if [ ! -f "$dir/data/PG_VERSION" ]; then
