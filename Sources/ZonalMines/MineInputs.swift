@@ -20,7 +20,7 @@ enum MineTables {
     static let runs = TableSchema(name: "mine_online_runs", columns: [
         TableColumn("mine_id", .text), TableColumn("camera_id", .text), TableColumn("first_time", .text), TableColumn("first_ms", .integer),
         TableColumn("last_time", .text), TableColumn("last_ms", .integer), TableColumn("heartbeats", .integer), TableColumn("slots", .integer),
-    ])
+    ], layout: .facts(dayColumn: "first_ms", distributeBy: "mine_id"))
     /// Every alarm the reports raise (报警), before handling: disposals refer to these ids.
     static let alarms = TableSchema(name: "mine_alarm_events", columns: [
         TableColumn("alarm_id", .text), TableColumn("mine_id", .text), TableColumn("camera_id", .text), TableColumn("alarm_type", .text),
