@@ -45,12 +45,29 @@ protocol SQLSession: AnyObject {
     func scalar(_ sql: String, _ args: [SQLValue]) throws -> SQLValue
     func run(_ sql: String, _ args: [SQLValue]) throws
     func tableExists(_ name: String) throws -> Bool
-    func savepoint<T>(_ name: String, _ body: () throws -> T) throws -> T
+    /// Drops what the session holds for statements not yet run (PostgreSQL's
+    /// buffered COPY rows), before a rollback.
+    func abandonPending()
     /// Rows the last statement changed.
     var changes: Int { get }
 }
 
 extension SQLSession {
+    /// Runs `body` inside a savepoint: released on success, rolled back on any error.
+    func savepoint<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT \"\(name)\"")
+        do {
+            let result = try body()
+            try execute("RELEASE \"\(name)\"")
+            return result
+        } catch {
+            abandonPending()
+            try? execute("ROLLBACK TO \"\(name)\"")
+            try? execute("RELEASE \"\(name)\"")
+            throw error
+        }
+    }
+
     func rows(_ sql: String) throws -> [[SQLValue]] { try rows(sql, []) }
     func scalar(_ sql: String) throws -> SQLValue { try scalar(sql, []) }
     func run(_ sql: String) throws { try run(sql, []) }
@@ -141,19 +158,7 @@ public final class Database: SQLSession {
         try scalar("SELECT count(*) FROM sqlite_master WHERE type IN ('table','view') AND name = ?", [.text(name)]).int ?? 0 > 0
     }
 
-    /// Runs `body` inside a savepoint: released on success, rolled back on any error.
-    public func savepoint<T>(_ name: String, _ body: () throws -> T) throws -> T {
-        try execute("SAVEPOINT \"\(name)\"")
-        do {
-            let result = try body()
-            try execute("RELEASE \"\(name)\"")
-            return result
-        } catch {
-            try? execute("ROLLBACK TO \"\(name)\"")
-            try? execute("RELEASE \"\(name)\"")
-            throw error
-        }
-    }
+    func abandonPending() {}
 }
 
 /// A prepared statement, owned and finalized here.

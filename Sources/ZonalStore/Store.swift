@@ -234,7 +234,7 @@ public final class Store {
         try sql.execute("COMMIT")
     }
     public func rollbackRun() {
-        if case .postgis(let c, _) = engine { c.discardCopies() }
+        sql.abandonPending()
         try? sql.execute("ROLLBACK")
     }
 

@@ -179,20 +179,8 @@ final class PGConnection: SQLSession {
                    [.text(schema), .text(name)]).int ?? 0 > 0
     }
 
-    func savepoint<T>(_ name: String, _ body: () throws -> T) throws -> T {
-        try execute("SAVEPOINT \"\(name)\"")
-        do {
-            let result = try body()
-            try execute("RELEASE \"\(name)\"")
-            return result
-        } catch {
-            // Rows buffered in the failed step must not be sent after the rollback.
-            discardCopies()
-            try? executeNow("ROLLBACK TO \"\(name)\"")
-            try? executeNow("RELEASE \"\(name)\"")
-            throw error
-        }
-    }
+    /// Rows buffered in a failed step must not be sent after its rollback.
+    func abandonPending() { discardCopies() }
 
     /// Drops rows buffered but not sent, and abandons an open COPY (the step or run is being rolled back).
     func discardCopies() {
