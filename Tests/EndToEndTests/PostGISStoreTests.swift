@@ -188,6 +188,9 @@ final class PostGISStoreTests: XCTestCase {
             XCTAssertEqual(info.status, 0, info.stderr)
             XCTAssertTrue(info.stdout.contains("Multi Polygon"), info.stdout)
             XCTAssertTrue(info.stdout.contains("4490"), "ogrinfo must see EPSG:4490:\n\(info.stdout)")
+            let view = try runProcess(ogrinfo, ["-ro", "-so", "PG:host=\(s.socket) port=\(s.port) dbname=zonal user=zonal schemas=\(name)", "parking_events_view"],
+                                      cwd: ws)
+            XCTAssertTrue(view.stdout.contains("Geometry: Point") && view.stdout.contains("Feature Count: \(events)"), view.stdout + view.stderr)
         }
     }
 
@@ -283,6 +286,40 @@ final class PostGISStoreTests: XCTestCase {
         try psql(s, "CREATE SCHEMA \(empty)")
         let ok = try runZonal(["run", "job.yaml", "--store", s.url(schema: empty), "--out", "out-empty"], cwd: ws)
         XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
+
+    /// An analyst's open transaction holds a lock on a store table: the run
+    /// gives up after --wait (at least 5 s) with a message that says so, and
+    /// changes nothing.
+    func testAnOpenTransactionOnAStoreTableStopsTheRunWithAClearMessage() throws {
+        let s = try server()
+        let ws = try sampleWorkspace(dataset: "beijing", job: "beijing-fence-audit", "pg-busy")
+        let name = schema(s, "busy")
+        XCTAssertEqual(try runZonal(["run", "job.yaml", "--store", s.url(schema: name), "--out", "out"], cwd: ws).status, 0)
+        let before = try counts(s, name)
+        guard let bin = which("psql") else { throw XCTSkip("psql is not installed") }
+        let holder = Process()
+        holder.executableURL = bin
+        holder.arguments = ["-X", "-q", "-h", s.socket, "-p", s.port, "-U", "zonal", "-d", "zonal", "-c",
+                            "BEGIN; LOCK TABLE \(name).fence_features IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT;"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(10)
+        while try psql(s, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'fence_features' AND l.mode = 'AccessExclusiveLock' AND l.granted")[0][0] == "0"
+                && Date() < deadline { usleep(100_000) }
+        let started = Date()
+        let r = try runZonal(["run", "job.yaml", "--store", s.url(schema: name), "--out", "out"], cwd: ws)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 5, "a statement waits at least 5 s")
+        XCTAssertTrue(r.stderr.contains("another session holds a lock on a table of the store") && r.stderr.contains("waited 5 s"), r.stderr)
+        // End the holder's transaction on the server (psql's end alone leaves its backend asleep).
+        try psql(s, "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'fence_features' AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()")
+        var after = try counts(s, name), was = before
+        after["zonal_runs"] = nil; was["zonal_runs"] = nil
+        XCTAssertEqual(after, was, "the run that gave up changed nothing but the ledger")
+        XCTAssertEqual(try psql(s, "SELECT run_id, status FROM \(name).zonal_runs ORDER BY run_id"), [["1", "ok"], ["2", "failed"]],
+                       "the ledger records the failed run, as on SpatiaLite")
     }
 
     /// Two runs on one schema: the second waits --wait seconds for the

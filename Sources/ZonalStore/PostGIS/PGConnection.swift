@@ -14,6 +14,8 @@ final class PGConnection: SQLSession {
     private var cursorCount = 0
     /// The store's schema: where `tableExists` looks (it may not exist yet).
     var schema = "public"
+    /// How long a statement waits for another session's lock (`lock_timeout`), for the message when it gives up.
+    var lockWait: Double?
     /// Rows the last command changed (`PQcmdTuples`).
     private(set) var changes = 0
 
@@ -81,6 +83,10 @@ final class PGConnection: SQLSession {
             let raw = (result.map { String(cString: PQresultErrorMessage($0)) } ?? String(cString: PQerrorMessage(handle)))
                 .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").joined(separator: "; ")
             return StoreError("the connection to \(shown) was lost (\(raw)); the server rolls back the run's transaction, so the store keeps its state from before the run. Run the job again when the server is back", sql: sql)
+        }
+        if state == "55P03", let wait = lockWait {
+            let seconds = wait == wait.rounded() ? "\(Int(wait)) s" : "\(wait) s"
+            return StoreError("another session holds a lock on a table of the store \(shown) (an open transaction, e.g. in psql, QGIS or a BI tool); Zonal waited \(seconds) and gave up. End that transaction, or give the run more time with --wait SECONDS", sql: sql)
         }
         var msg = result.map { String(cString: PQresultErrorMessage($0)) } ?? String(cString: PQerrorMessage(handle))
         msg = msg.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -37,6 +37,7 @@ extension Store {
         let waited = max(1, min(waitSeconds, 86_400))
         // Like SQLite's busy timeout: a statement waiting on another session's lock gives up after this.
         try c.execute("SET lock_timeout = '\(Int(waited * 1000))ms'")
+        c.lockWait = waited
         self.init(engine: .postgis(c, target), path: target.shown, isNew: !exists, waited: waited)
     }
 
