@@ -56,7 +56,8 @@ enum StoreText {
     static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }
 }
 
-/// Zonal's SpatiaLite store. Everything spatial is SRID 4490 with a spatial
+/// Zonal's store: a SpatiaLite file (the default) or a schema on a
+/// PostgreSQL/PostGIS server. Everything spatial is SRID 4490 with a spatial
 /// index, so `spatialite`, QGIS and ogr2ogr open it as it is.
 ///
 /// Writes happen inside one outer transaction per run (`beginRun`), with a
@@ -67,8 +68,10 @@ enum StoreText {
 /// through a small repository of their own (`FenceRepository`,
 /// `BikeRepository`) and only in SQL every store speaks: plain SELECTs,
 /// aggregates and joins, with geometry read through `select(…, geometry:)`.
-/// The connection itself stays inside ZonalStore, so another backend
-/// (PostGIS) can take this class's place without rewriting the tasks.
+/// The connection itself stays inside ZonalStore: the same class runs on a
+/// SpatiaLite file or on a PostgreSQL/PostGIS server (`Engine`; the
+/// server's DDL, COPY loads and views are in PostGIS/Store+PostGIS.swift),
+/// and the tasks cannot tell which.
 public final class Store {
     public static let srid = 4490
     public static let geometryColumn = "geom"

@@ -85,8 +85,7 @@ final class PGConnection: SQLSession {
             return StoreError("the connection to \(shown) was lost (\(raw)); the server rolls back the run's transaction, so the store keeps its state from before the run. Run the job again when the server is back", sql: sql)
         }
         if state == "55P03", let wait = lockWait {
-            let seconds = wait == wait.rounded() ? "\(Int(wait)) s" : "\(wait) s"
-            return StoreError("another session holds a lock on a table of the store \(shown) (an open transaction, e.g. in psql, QGIS or a BI tool); Zonal waited \(seconds) and gave up. End that transaction, or give the run more time with --wait SECONDS", sql: sql)
+            return StoreError("another session holds a lock on a table of the store \(shown) (an open transaction, e.g. in psql, QGIS or a BI tool); Zonal waited \(StoreText.seconds(wait)) and gave up. End that transaction, or give the run more time with --wait SECONDS", sql: sql)
         }
         var msg = result.map { String(cString: PQresultErrorMessage($0)) } ?? String(cString: PQerrorMessage(handle))
         msg = msg.trimmingCharacters(in: .whitespacesAndNewlines)
