@@ -288,6 +288,22 @@ final class PostGISStoreTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
     }
 
+    /// A user who may not create schemas is told what to ask the administrator for.
+    func testUserWithoutRightsIsToldWhatToAskFor() throws {
+        let s = try server()
+        let ws = try sampleWorkspace(dataset: "beijing", job: "beijing-fence-audit", "pg-rights")
+        let name = schema(s, "rights")
+        try psql(s, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'zonal_reader') THEN CREATE ROLE zonal_reader LOGIN; END IF; END $$")
+        let url = s.url(schema: name).replacingOccurrences(of: "postgresql://zonal@", with: "postgresql://zonal_reader@")
+        let r = try runZonal(["run", "job.yaml", "--store", url], cwd: ws)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("the server refused user zonal_reader") && r.stderr.contains("CREATE SCHEMA \(name) AUTHORIZATION zonal_reader;"), r.stderr)
+        // With that schema, the same user runs the job.
+        try psql(s, "CREATE SCHEMA \(name) AUTHORIZATION zonal_reader")
+        let ok = try runZonal(["run", "job.yaml", "--store", url, "--out", "out-granted"], cwd: ws)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
+
     /// An analyst's open transaction holds a lock on a store table: the run
     /// gives up after --wait (at least 5 s) with a message that says so, and
     /// changes nothing.

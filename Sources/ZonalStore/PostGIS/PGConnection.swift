@@ -87,6 +87,12 @@ final class PGConnection: SQLSession {
         if state == "55P03", let wait = lockWait {
             return StoreError("another session holds a lock on a table of the store \(shown) (an open transaction, e.g. in psql, QGIS or a BI tool); Zonal waited \(StoreText.seconds(wait)) and gave up. End that transaction, or give the run more time with --wait SECONDS", sql: sql)
         }
+        if state == "42501" {
+            // Permission denied: creating the schema, or writing into a schema another user owns.
+            let user = String(cString: PQuser(handle))
+            let raw = String(cString: PQresultErrorMessage(result!)).trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "ERROR:  ", with: "")
+            return StoreError("the server refused user \(user): \(raw). Ask the database's administrator for a schema this user owns: CREATE SCHEMA \(schema) AUTHORIZATION \(user);", sql: sql)
+        }
         var msg = result.map { String(cString: PQresultErrorMessage($0)) } ?? String(cString: PQerrorMessage(handle))
         msg = msg.trimmingCharacters(in: .whitespacesAndNewlines)
         if msg.hasPrefix("ERROR:") { msg = String(msg.dropFirst(6)).trimmingCharacters(in: .whitespaces) }

@@ -45,9 +45,15 @@ extension Store {
     func beginServerRun() throws {
         guard case .postgis(_, let target) = engine else { return }
         try sql.execute("BEGIN")
+        // Only when it is missing: CREATE SCHEMA IF NOT EXISTS asks for the right to
+        // create schemas even when it exists, which a user given a schema lacks.
+        if try sql.scalar("SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = ?", [.text(target.schema)]).int == 0 {
+            try sql.execute("""
+                CREATE SCHEMA "\(target.schema)";
+                COMMENT ON SCHEMA "\(target.schema)" IS 'A Zonal store: its tables are written by zonal runs; see zonal_runs and zonal_layout';
+                """)
+        }
         try sql.execute("""
-            CREATE SCHEMA IF NOT EXISTS "\(target.schema)";
-            COMMENT ON SCHEMA "\(target.schema)" IS 'A Zonal store: its tables are written by zonal runs; see zonal_runs and zonal_layout';
             CREATE TABLE IF NOT EXISTS zonal_store (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             INSERT INTO zonal_store (key, value) VALUES ('created_by', 'zonal'), ('schema_version', '1') ON CONFLICT DO NOTHING;
             CREATE TABLE IF NOT EXISTS zonal_runs (
