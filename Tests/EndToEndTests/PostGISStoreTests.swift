@@ -82,6 +82,11 @@ final class PostGISStoreTests: XCTestCase {
         ("shanxi-mine-alarms", "shanxi"), ("tianjin-community", "tianjin"), ("venue-footfall", "venues"),
     ]
 
+    static let views = [
+        "race-day": "SELECT file, line, reader, time, card, time_ms, card_no FROM race_read_log ORDER BY file, line",
+        "beijing-nightly-infence": "SELECT line, event_id, bike_id, company, time, time_ms, management_code, parking_code, noparking_code, in_parking FROM parking_events_view ORDER BY line",
+    ]
+
     /// Issue 14's bar: every sample job from the README gives the same
     /// reports, byte for byte, on both stores.
     func testEverySampleJobGivesTheSameReportsOnBothStores() throws {
@@ -101,6 +106,14 @@ final class PostGISStoreTests: XCTestCase {
             guard lite.status == 0, pg.status == 0 else { continue }
             try assertSameReports(ws.appendingPathComponent("out-lite"), ws.appendingPathComponent("out-pg"), sample.job)
             XCTAssertEqual(try psql(s, "SELECT run_id, status FROM \(name).zonal_runs"), [["1", "ok"]], sample.job)
+            // The views formatted per dialect (times, card numbers) show the same rows on both stores.
+            if let query = Self.views[sample.job] {
+                let lite = try spatialite(ws.appendingPathComponent("lite.sqlite"), query)
+                let server = try psql(s, "SET search_path TO \(name), public; " + query).map { $0.joined(separator: "|") }
+                XCTAssertGreaterThan(lite.count, 1000, sample.job)
+                XCTAssertEqual(server.count, lite.count, "\(sample.job): view rows")
+                for (a, b) in zip(lite, server) where a != b { XCTFail("\(sample.job): SpatiaLite \(a), PostGIS \(b)"); break }
+            }
             // And the PostGIS store's reports against the goldens and independent references the SpatiaLite tests use.
             let out = ws.appendingPathComponent("out-pg")
             switch sample.job {
@@ -180,6 +193,12 @@ final class PostGISStoreTests: XCTestCase {
         let layout = try psql(s, "SELECT table_name, layout, coalesce(partition_column, ''), coalesce(distribution_column, ''), citus FROM \(name).zonal_layout WHERE table_name IN ('parking_events', 'fence_features') ORDER BY 1")
         XCTAssertEqual(layout, [["fence_features", "reference", "", "", "SELECT create_reference_table('fence_features');"],
                                 ["parking_events", "distributed", "time_ms", "management_id", "SELECT create_distributed_table('parking_events', 'management_id');"]])
+        XCTAssertEqual(try psql(s, "SELECT obj_description('\(name).parking_events'::regclass, 'pg_class')"),
+                       [["Zonal: a fact table partitioned by China Standard Time day on time_ms; under Citus: SELECT create_distributed_table('parking_events', 'management_id');"]])
+        XCTAssertEqual(try psql(s, "SELECT col_description('\(name).parking_events'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = '\(name).parking_events'::regclass AND attname = 'management_id'))"),
+                       [["Zonal: the distribution column under Citus (never NULL)"]])
+        XCTAssertEqual(try psql(s, "SELECT obj_description('\(name).fence_features'::regclass, 'pg_class')"),
+                       [["Zonal: a reference table (small, joined with everything); under Citus: SELECT create_reference_table('fence_features');"]])
         // The view reads back as the loaded events.
         XCTAssertEqual(try psql(s, "SELECT count(*) FROM \(name).parking_events_view"), [["\(events)"]])
         if let ogrinfo = which("ogrinfo") {

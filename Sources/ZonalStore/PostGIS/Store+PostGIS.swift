@@ -119,6 +119,16 @@ extension Store {
             if schema.geometry != nil && schema.spatialIndex {
                 try sql.execute("CREATE INDEX \"\(name)_\(Self.geometryColumn)_gist\" ON \"\(name)\" USING gist (\(Self.geometryColumn))")
             }
+            // The layout is marked in the DDL too, where psql's \\d+ and QGIS show it.
+            let citus = Self.citusStatement(schema).replacingOccurrences(of: "'", with: "''")
+            switch schema.layout {
+            case .local: break
+            case .reference:
+                try sql.execute("COMMENT ON TABLE \"\(name)\" IS 'Zonal: a reference table (small, joined with everything); under Citus: \(citus)'")
+            case .facts(let day, let by):
+                try sql.execute("COMMENT ON TABLE \"\(name)\" IS 'Zonal: a fact table partitioned by China Standard Time day on \(day); under Citus: \(citus)'")
+                try sql.execute("COMMENT ON COLUMN \"\(name)\".\"\(by)\" IS 'Zonal: the distribution column under Citus (never NULL)'")
+            }
         } else {
             let existing = Set(try sql.rows("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?",
                                             [.text(name)]).compactMap { $0.first?.text })
