@@ -366,6 +366,10 @@ final class NightlyInfenceTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.output)
         XCTAssertTrue(r.output.contains("bad_status.csv"), "the message names the file: \(r.output)")
         XCTAssertTrue(r.output.contains("max_reject_rate"), "the message names max_reject_rate: \(r.output)")
+        // The rejects that broke the limit are in the failed run's rejects.csv, each with line, field and reason.
+        let failed = try CSVTable(url: dir.appendingPathComponent("out/failed-run/rejects.csv")).rows.filter { ($0["file"] ?? "").hasSuffix("bad_status.csv") }
+        XCTAssertEqual(failed.map { $0["line"] ?? "" }, (4...13).map(String.init))
+        XCTAssertEqual(Set(failed.map { $0["field"] ?? "" }), ["Condition"])
         try assertStoreUnchanged(before, store)
         if let b = before, let a = try countsIfPossible(store) {
             XCTAssertEqual(a["bt_sniffer_status"], b["bt_sniffer_status"])

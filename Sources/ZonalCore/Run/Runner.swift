@@ -235,6 +235,8 @@ final class RunSession {
         let ctx = LoadContext(store: store, job: job, progress: progress, log: log)
         let result: LoadResult
         let hashes: [String: String]
+        // What the loader read, kept for the failed run's rejects.csv when the reject limit stops the run.
+        var read: LoadResult?
         do {
             // The input's files are hashed on another thread while the loader reads them.
             let early = BackgroundHashes([input.url] + input.parts.map(\.url))
@@ -250,10 +252,16 @@ final class RunSession {
                                      warnings: r.warnings.map { WarningRecord(file: $0.file, line: $0.line, reason: $0.reason) })
                 // Counted per file before the limit is checked, so a failing run says how many.
                 log.rejects(of: r)
+                read = r
                 try Runner.checkRejectRate(r, job: job)
                 return (r, hashes)
             }
         } catch {
+            // The rejects that broke the limit are the ones a supervisor must see in failed-run/rejects.csv.
+            if let read {
+                record.rejects += read.rejects
+                for f in read.files { record.rejectCounts.append((f.written, f.rejects)) }
+            }
             record.fail(i, error)
             throw error
         }
