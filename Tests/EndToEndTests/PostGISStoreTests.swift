@@ -307,6 +307,33 @@ final class PostGISStoreTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
     }
 
+    /// Bad input on a server store: the run fails naming file and
+    /// max_reject_rate, each reject names line, field and reason, and every
+    /// table but the ledger is as before. 12 data rows, 10 with a Condition
+    /// that is neither 正常 nor 异常: 10 > 0.01 × 12, so the run must fail.
+    func testBadInputFailsTheRunAndLeavesTheServerStoreAsItWas() throws {
+        let s = try server()
+        let ws = try sampleWorkspace(dataset: "beijing", job: "beijing-nightly-infence", "pg-bad")
+        let name = schema(s, "bad")
+        XCTAssertEqual(try runZonal(["run", "job.yaml", "--store", s.url(schema: name), "--out", "out"], cwd: ws).status, 0)
+        let before = try counts(s, name)
+        XCTAssertGreaterThan(before["bt_sniffer_status"] ?? 0, 700)
+        var text = "Cod_XT,Condition,Electricity,Time\nXT0001,正常,80,20261120080000\nXT0002,异常,70%,20261120080000\n"
+        for i in 0..<10 { text += "XT00\(10 + i),坏了,50,20261120090000\n" }
+        try text.write(to: ws.appendingPathComponent("beijing/bt_sniffer_status.csv"), atomically: true, encoding: .utf8)
+        let r = try runZonal(["run", "job.yaml", "--store", s.url(schema: name), "--out", "out"], cwd: ws)
+        XCTAssertEqual(r.status, 1, r.output)
+        XCTAssertTrue(r.output.contains("bt_sniffer_status.csv") && r.output.contains("10 of 12 rows") && r.output.contains("max_reject_rate"), r.output)
+        let rejects = try CSVTable(url: ws.appendingPathComponent("out/failed-run/rejects.csv")).rows.filter { ($0["file"] ?? "").hasSuffix("bt_sniffer_status.csv") }
+        XCTAssertEqual(rejects.map { $0["line"] ?? "" }, (4...13).map(String.init), "lines 4–13 of the file")
+        XCTAssertEqual(Set(rejects.map { $0["field"] ?? "" }), ["Condition"])
+        XCTAssertTrue(rejects.allSatisfy { ($0["reason"] ?? "").contains("坏了") }, "\(rejects.first ?? [:])")
+        var after = try counts(s, name), was = before
+        after["zonal_runs"] = nil; was["zonal_runs"] = nil
+        XCTAssertEqual(after, was, "a failed run leaves every table but the ledger as it was")
+        XCTAssertEqual(try psql(s, "SELECT status FROM \(name).zonal_runs ORDER BY run_id"), [["ok"], ["failed"]])
+    }
+
     /// A user who may not create schemas is told what to ask the administrator for.
     func testUserWithoutRightsIsToldWhatToAskFor() throws {
         let s = try server()
